@@ -1,0 +1,26 @@
+package org.scow.api.cluster;
+
+import java.util.Optional;
+import org.scow.api.scheduler.SchedulerDriver;
+
+/** One configured cluster. */
+public interface Cluster {
+    /** Platform-wide id, e.g. {@code hpc01}. */
+    String id();
+
+    /** Name shown to people. */
+    String displayName();
+
+    /** Type of driver that serves it. */
+    String driverType();
+
+    /** The driver while one of the cluster's type is installed and started; empty while the cluster is offline. */
+    Optional<SchedulerDriver> driver();
+
+    /** Why the cluster is offline (no driver installed, configuration rejected by the driver), or null if online. */
+    String offlineReason();
+
+    default boolean online() {
+        return driver().isPresent();
+    }
+}

@@ -1,0 +1,31 @@
+package org.scow.api.scheduler;
+
+import java.util.Comparator;
+
+/** Ordering of scheduler job ids such as {@code 42} and {@code 42_7}: numeric where possible. */
+final class JobIds {
+    static final Comparator<String> COMPARATOR = JobIds::compare;
+
+    private JobIds() {
+    }
+
+    private static int compare(String a, String b) {
+        long[] x = parse(a);
+        long[] y = parse(b);
+        if (x != null && y != null) {
+            int c = Long.compare(x[0], y[0]);
+            return c != 0 ? c : Long.compare(x[1], y[1]);
+        }
+        return a.compareTo(b);
+    }
+
+    private static long[] parse(String id) {
+        int sep = id.indexOf('_');
+        try {
+            return sep < 0 ? new long[] {Long.parseLong(id), -1}
+                    : new long[] {Long.parseLong(id.substring(0, sep)), Long.parseLong(id.substring(sep + 1))};
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}
