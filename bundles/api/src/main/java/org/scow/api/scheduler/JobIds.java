@@ -16,6 +16,9 @@ final class JobIds {
             int c = Long.compare(x[0], y[0]);
             return c != 0 ? c : Long.compare(x[1], y[1]);
         }
+        if (x != null || y != null) {
+            return x != null ? -1 : 1; // numeric ids first: keeps the order transitive for mixed ids
+        }
         return a.compareTo(b);
     }
 

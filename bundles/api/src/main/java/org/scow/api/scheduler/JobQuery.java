@@ -1,5 +1,6 @@
 package org.scow.api.scheduler;
 
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
@@ -19,7 +20,8 @@ public record JobQuery(Set<JobField> fields, JobFilter filter, Page page, Sort s
     public static final int MAX_PAGE_SIZE = 1000;
 
     public JobQuery {
-        fields = fields == null || fields.isEmpty() ? EnumSet.allOf(JobField.class) : EnumSet.copyOf(fields);
+        fields = Collections.unmodifiableSet(
+                fields == null || fields.isEmpty() ? EnumSet.allOf(JobField.class) : EnumSet.copyOf(fields));
         filter = filter == null ? JobFilter.ALL : filter;
     }
 
@@ -69,6 +71,10 @@ public record JobQuery(Set<JobField> fields, JobFilter filter, Page page, Sort s
 
         @SuppressWarnings({"unchecked", "rawtypes"})
         public Comparator<JobInfo> comparator() {
+            if (field == JobField.JOB_ID) {
+                Comparator<JobInfo> ids = JobQuery::compareIds;
+                return descending ? ids.reversed() : ids;
+            }
             Comparator<Comparable> values = descending ? Comparator.reverseOrder() : Comparator.naturalOrder();
             Comparator<JobInfo> byField = Comparator.comparing(j -> (Comparable) j.get(field),
                     Comparator.nullsLast(values));

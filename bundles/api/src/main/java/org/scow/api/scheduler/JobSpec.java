@@ -1,7 +1,6 @@
 package org.scow.api.scheduler;
 
 import java.util.List;
-import java.util.Objects;
 
 /**
  * A batch job described by structured fields; the driver turns it into its scheduler's script and options.
@@ -28,7 +27,6 @@ public record JobSpec(String user, String name, String account, String partition
                       List<String> extraOptions) {
 
     public JobSpec {
-        Objects.requireNonNull(script, "script");
         extraOptions = extraOptions == null ? List.of() : List.copyOf(extraOptions);
     }
 
@@ -56,7 +54,7 @@ public record JobSpec(String user, String name, String account, String partition
         if (timeLimitMinutes != null && timeLimitMinutes < 1) {
             throw SchedulerException.invalid("timeLimitMinutes", "must be at least 1 minute");
         }
-        if (script.isBlank()) throw SchedulerException.invalid("script", "must not be empty");
+        if (script == null || script.isBlank()) throw SchedulerException.invalid("script", "must not be empty");
         if (workingDirectory == null || !workingDirectory.startsWith("/")) {
             throw SchedulerException.invalid("workingDirectory", "must be an absolute path");
         }

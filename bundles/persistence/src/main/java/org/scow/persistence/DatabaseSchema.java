@@ -1,0 +1,12 @@
+package org.scow.persistence;
+
+import java.util.List;
+
+/** Registered once the platform schema is current; repositories depend on it. */
+public interface DatabaseSchema {
+    /** Database product and version, e.g. "PostgreSQL 15.19". */
+    String product();
+
+    /** Ids of the applied changesets, in order. */
+    List<String> appliedChangeSets();
+}

@@ -1,0 +1,167 @@
+package org.scow.itests;
+
+import static org.ops4j.pax.exam.CoreOptions.composite;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.CoreOptions.vmOption;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import javax.inject.Inject;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.karaf.options.LogLevelOption;
+import org.osgi.framework.BundleContext;
+
+/**
+ * Boots the real distribution (karaf-distribution/target/*.tar.gz) on test ports, so a dev instance on 8181 can run
+ * alongside, and offers HTTP and shell helpers. Test code runs inside the container.
+ */
+public abstract class PlatformTestSupport {
+    static final int HTTP_PORT = 18181;
+    static final String BASE = "http://127.0.0.1:" + HTTP_PORT;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Inject
+    protected BundleContext bundleContext;
+
+    @Inject
+    protected SessionFactory sessionFactory;
+
+    /** The distribution plus a cluster {@code itest} served by the (not yet installed) test driver. */
+    protected static Option platform(Option... extra) {
+        String dist = System.getProperty("scow.dist");
+        String karafHome = "target/exam";
+        return composite(
+                karafDistributionConfiguration().frameworkUrl(new File(dist).toURI().toString())
+                        .unpackDirectory(new File(karafHome)).useDeployFolder(false),
+                configureConsole().ignoreLocalConsole(),
+                logLevel(LogLevelOption.LogLevel.INFO),
+                editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port",
+                        String.valueOf(HTTP_PORT)),
+                editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", "18101"),
+                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", "11099"),
+                editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", "44445"),
+                editConfigurationFilePut("etc/org.scow.cluster-itest.cfg", "id", "itest"),
+                editConfigurationFilePut("etc/org.scow.cluster-itest.cfg", "displayName", "Integration test cluster"),
+                editConfigurationFilePut("etc/org.scow.cluster-itest.cfg", "driver", "test"),
+                editConfigurationFilePut("etc/org.scow.cluster-itest.cfg", "driver.jobDurationMs", "300"),
+                systemProperty("scow.itest.features").value(System.getProperty("scow.itest.features")),
+                jdkOptions(),
+                composite(extra));
+    }
+
+    /** What bin/karaf passes on JDK 9+; Pax Exam does not (paths are relative to the unpacked Karaf home). */
+    private static Option jdkOptions() {
+        return composite(
+                vmOption("-Djdk.util.zip.disableZip64ExtraFieldValidation=true"),
+                vmOption("--add-reads=java.xml=java.logging"),
+                vmOption("--add-exports=java.base/org.apache.karaf.specs.locator=java.xml,ALL-UNNAMED"),
+                vmOption("--patch-module"), vmOption("java.base=lib/endorsed/org.apache.karaf.specs.locator-4.4.10.jar"),
+                vmOption("--patch-module"), vmOption("java.xml=lib/endorsed/org.apache.karaf.specs.java.xml-4.4.10.jar"),
+                vmOption("--add-opens"), vmOption("java.base/java.security=ALL-UNNAMED"),
+                vmOption("--add-opens"), vmOption("java.base/java.net=ALL-UNNAMED"),
+                vmOption("--add-opens"), vmOption("java.base/java.lang=ALL-UNNAMED"),
+                vmOption("--add-opens"), vmOption("java.base/java.util=ALL-UNNAMED"),
+                vmOption("--add-opens"), vmOption("java.naming/javax.naming.spi=ALL-UNNAMED"),
+                vmOption("--add-opens"), vmOption("java.rmi/sun.rmi.transport.tcp=ALL-UNNAMED"),
+                vmOption("--add-exports=java.base/sun.net.www.protocol.file=ALL-UNNAMED"),
+                vmOption("--add-exports=java.base/sun.net.www.protocol.ftp=ALL-UNNAMED"),
+                vmOption("--add-exports=java.base/sun.net.www.protocol.http=ALL-UNNAMED"),
+                vmOption("--add-exports=java.base/sun.net.www.protocol.https=ALL-UNNAMED"),
+                vmOption("--add-exports=java.base/sun.net.www.protocol.jar=ALL-UNNAMED"),
+                vmOption("--add-exports=jdk.xml.dom/org.w3c.dom.html=ALL-UNNAMED"),
+                vmOption("--add-exports=java.base/sun.net.www.content.text=ALL-UNNAMED"),
+                vmOption("--add-exports=jdk.naming.rmi/com.sun.jndi.url.rmi=ALL-UNNAMED"),
+                vmOption("--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED"),
+                vmOption("--add-exports=java.security.sasl/com.sun.security.sasl=ALL-UNNAMED"),
+                vmOption("--add-exports=java.naming/com.sun.jndi.ldap=ALL-UNNAMED"),
+                vmOption("-classpath"), vmOption("lib/jdk9plus/*" + File.pathSeparator + "lib/boot/*"));
+    }
+
+    /** An HTTP answer: status and parsed JSON body (null when the body is not JSON). */
+    protected record Reply(int status, JsonNode json, String body) {
+        @Override
+        public String toString() {
+            return status + " " + body;
+        }
+    }
+
+    protected static Reply get(String path) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(BASE + path)).GET());
+    }
+
+    protected static Reply delete(String path) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(BASE + path)).DELETE());
+    }
+
+    protected static Reply post(String path, String json) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(BASE + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    protected static Reply put(String path, String json) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(BASE + path)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    private static Reply send(HttpRequest.Builder request) throws Exception {
+        HttpResponse<String> r = HTTP.send(request.timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode json = null;
+        if (r.headers().firstValue("Content-Type").orElse("").contains("json") && !r.body().isEmpty()) {
+            json = JSON.readTree(r.body());
+        }
+        return new Reply(r.statusCode(), json, r.body());
+    }
+
+    /** Waits until the REST API answers at all (the whiteboard starts after the test probe may). */
+    protected static void awaitRest() throws Exception {
+        await("REST API up", Duration.ofSeconds(60), () -> {
+            try {
+                return get("/api/v1/health").status() != 404;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    protected static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for: " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Runs a Karaf shell command and returns what it printed. */
+    protected String shell(String command) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+        Session session = sessionFactory.create(System.in, ps, ps);
+        try {
+            session.execute(command);
+        } finally {
+            session.close();
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}
