@@ -1,0 +1,225 @@
+package org.scow.crane.ctld;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.scow.crane.ctld.model.GresRegistry;
+import org.scow.crane.ctld.model.Node;
+import org.scow.crane.ctld.model.Partition;
+import org.scow.crane.ctld.util.HostList;
+import org.scow.crane.ctld.util.TimeSpec;
+
+/**
+ * Controller configuration: cluster layout (nodes, partitions) and tunables. Read from a line-oriented file
+ * ({@code Key=Value}, {@code Node name=.. cpus=..}, {@code Partition name=.. nodes=..}; {@code #} comments) or built
+ * in code with the fluent methods.
+ */
+public final class CtldConfig {
+    public String clusterName = "crane";
+    /** Directory for WAL segments and snapshots; null keeps state in memory only (tests). */
+    public Path stateDir;
+    public long schedulerIntervalMs = 1000;
+    /** Jobs that may get a future reservation per pass (conservative backfill depth). */
+    public int backfillDepth = 100;
+    /**
+     * Node scans for "can it start now" per pass (after the cheap shape/dominance filters); jobs beyond it wait for
+     * the next pass with reason Priority. Bounds the pass time for huge queues, like Slurm's bf_max_job_test.
+     */
+    public int maxStartAttempts = 20000;
+    /** Reservations further than this in the future are not made. */
+    public long backfillWindowSec = 30L * 86400;
+    public int maxArraySize = 10000;
+    public int maxPendingJobs = 4_000_000;
+    public int maxScriptBytes = 1 << 20;
+    public long defaultTimeLimitSec = 3600;
+    public long weightAge = 1000;
+    public long weightFairShare = 10000;
+    public long weightJobSize = 1000;
+    public long weightPartition = 1000;
+    public long weightQos = 10000;
+    public long priorityMaxAgeSec = 7L * 86400;
+    public long fairShareHalfLifeSec = 7L * 86400;
+    public boolean favorSmall;
+    /** GPU weight in usage accounting (1 GPU-second counts as this many CPU-seconds). */
+    public double gpuUsageWeight = 8.0;
+    public int maxRequeue = 5;
+    public int historyRetentionJobs = 200_000;
+    public long historyRetentionSec = 30L * 86400;
+    /** Take a snapshot (and drop old WAL segments) after this many WAL records; 0 disables. */
+    public long snapshotEveryRecords = 2_000_000;
+
+    public record NodeDef(String names, int cpus, long memMb, String gres, Set<String> features) {
+    }
+
+    public record PartitionDef(String name, String nodes, boolean isDefault, int priorityTier, long maxTimeSec, long defaultTimeSec) {
+    }
+
+    public final List<NodeDef> nodeDefs = new ArrayList<>();
+    public final List<PartitionDef> partitionDefs = new ArrayList<>();
+
+    public CtldConfig node(String names, int cpus, String mem, String gres) {
+        nodeDefs.add(new NodeDef(names, cpus, TimeSpec.parseMemMb("mem", mem), gres, Set.of()));
+        return this;
+    }
+
+    public CtldConfig partition(String name, String nodes, int priorityTier, String maxTime) {
+        partitionDefs.add(new PartitionDef(name, nodes, partitionDefs.isEmpty(), priorityTier,
+                maxTime == null ? 0 : TimeSpec.parseDuration("maxtime", maxTime), 0));
+        return this;
+    }
+
+    public static CtldConfig load(Path file) throws IOException {
+        return parse(Files.readString(file, StandardCharsets.UTF_8));
+    }
+
+    public static CtldConfig parse(String text) {
+        CtldConfig c = new CtldConfig();
+        int lineNo = 0;
+        for (String raw : text.split("\n")) {
+            lineNo++;
+            String line = raw.strip();
+            int hash = line.indexOf('#');
+            if (hash >= 0) line = line.substring(0, hash).strip();
+            if (line.isEmpty()) continue;
+            try {
+                if (line.startsWith("Node ") || line.startsWith("Partition ")) {
+                    Map<String, String> kv = new LinkedHashMap<>();
+                    for (String tok : line.substring(line.indexOf(' ') + 1).trim().split("\\s+")) {
+                        int eq = tok.indexOf('=');
+                        if (eq < 1) throw CtldException.invalid("config", "expected key=value, got '" + tok + "'");
+                        kv.put(tok.substring(0, eq).toLowerCase(), tok.substring(eq + 1));
+                    }
+                    if (line.startsWith("Node ")) {
+                        Set<String> feats = new LinkedHashSet<>();
+                        if (kv.containsKey("features")) feats.addAll(Arrays.asList(kv.get("features").split(",")));
+                        c.nodeDefs.add(new NodeDef(req(kv, "name"), Integer.parseInt(req(kv, "cpus")),
+                                TimeSpec.parseMemMb("mem", req(kv, "mem")), kv.get("gres"), feats));
+                    } else {
+                        c.partitionDefs.add(new PartitionDef(req(kv, "name"), req(kv, "nodes"),
+                                "yes".equalsIgnoreCase(kv.getOrDefault("default", "no")),
+                                Integer.parseInt(kv.getOrDefault("priority", "1")),
+                                kv.containsKey("maxtime") ? TimeSpec.parseDuration("maxtime", kv.get("maxtime")) : 0,
+                                kv.containsKey("deftime") ? TimeSpec.parseDuration("deftime", kv.get("deftime")) : 0));
+                    }
+                    continue;
+                }
+                int eq = line.indexOf('=');
+                if (eq < 1) throw CtldException.invalid("config", "expected Key=Value");
+                c.set(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
+            } catch (RuntimeException e) {
+                throw CtldException.invalid("config", "line " + lineNo + ": " + e.getMessage());
+            }
+        }
+        return c;
+    }
+
+    private static String req(Map<String, String> kv, String k) {
+        String v = kv.get(k);
+        if (v == null) throw CtldException.invalid("config", "missing " + k + "=");
+        return v;
+    }
+
+    private void set(String key, String v) {
+        switch (key) {
+            case "ClusterName" -> clusterName = v;
+            case "StateDir" -> stateDir = Path.of(v);
+            case "SchedulerIntervalMs" -> schedulerIntervalMs = Long.parseLong(v);
+            case "BackfillDepth" -> backfillDepth = Integer.parseInt(v);
+            case "SchedulerMaxStartAttempts" -> maxStartAttempts = Integer.parseInt(v);
+            case "BackfillWindow" -> backfillWindowSec = TimeSpec.parseDuration(key, v);
+            case "MaxArraySize" -> maxArraySize = Integer.parseInt(v);
+            case "MaxPendingJobs" -> maxPendingJobs = Math.min(4_000_000, Integer.parseInt(v));
+            case "DefaultTimeLimit" -> defaultTimeLimitSec = TimeSpec.parseDuration(key, v);
+            case "PriorityWeightAge" -> weightAge = Long.parseLong(v);
+            case "PriorityWeightFairShare" -> weightFairShare = Long.parseLong(v);
+            case "PriorityWeightJobSize" -> weightJobSize = Long.parseLong(v);
+            case "PriorityWeightPartition" -> weightPartition = Long.parseLong(v);
+            case "PriorityWeightQOS" -> weightQos = Long.parseLong(v);
+            case "PriorityMaxAge" -> priorityMaxAgeSec = TimeSpec.parseDuration(key, v);
+            case "PriorityDecayHalfLife" -> fairShareHalfLifeSec = TimeSpec.parseDuration(key, v);
+            case "PriorityFavorSmall" -> favorSmall = Boolean.parseBoolean(v);
+            case "GpuUsageWeight" -> gpuUsageWeight = Double.parseDouble(v);
+            case "MaxRequeue" -> maxRequeue = Integer.parseInt(v);
+            case "HistoryRetentionJobs" -> historyRetentionJobs = Integer.parseInt(v);
+            case "HistoryRetention" -> historyRetentionSec = TimeSpec.parseDuration(key, v);
+            case "SnapshotEveryRecords" -> snapshotEveryRecords = Long.parseLong(v);
+            default -> throw CtldException.invalid("config", "unknown key '" + key + "'");
+        }
+    }
+
+    /** The immutable cluster layout built from the definitions. */
+    public static final class Cluster {
+        public final Node[] nodes;
+        public final Partition[] partitions;
+        public final Map<String, Integer> nodeIndex = new HashMap<>();
+        public final Map<String, Partition> partitionByName = new LinkedHashMap<>();
+        public final GresRegistry gres = new GresRegistry();
+        public final Partition defaultPartition;
+
+        Cluster(CtldConfig c) {
+            if (c.nodeDefs.isEmpty()) throw CtldException.invalid("config", "no nodes defined");
+            if (c.partitionDefs.isEmpty()) throw CtldException.invalid("config", "no partitions defined");
+            List<String[]> parsedGres = new ArrayList<>();
+            for (NodeDef d : c.nodeDefs) {
+                if (d.gres() == null || d.gres().isBlank()) continue;
+                for (String g : d.gres().split(",")) {
+                    String[] p = g.trim().split(":");
+                    if (p.length != 3) throw CtldException.invalid("gres", "node GRES must be name:type:count, got '" + g + "'");
+                    gres.register(p[0], p[1]);
+                    parsedGres.add(p);
+                }
+            }
+            List<Node> list = new ArrayList<>();
+            for (NodeDef d : c.nodeDefs) {
+                if (d.cpus() < 1 || d.memMb() < 1) throw CtldException.invalid("node", d.names() + ": cpus and mem must be positive");
+                for (String n : HostList.expand("node", d.names())) {
+                    int[] g = new int[gres.size()];
+                    if (d.gres() != null && !d.gres().isBlank()) {
+                        for (String x : d.gres().split(",")) {
+                            String[] p = x.trim().split(":");
+                            int cnt = Integer.parseInt(p[2]);
+                            if (cnt < 0) throw CtldException.invalid("gres", "negative count in '" + x + "'");
+                            g[gres.register(p[0], p[1])] += cnt;
+                        }
+                    }
+                    if (nodeIndex.containsKey(n)) throw CtldException.invalid("node", "duplicate node '" + n + "'");
+                    nodeIndex.put(n, list.size());
+                    list.add(new Node(list.size(), n, d.cpus(), d.memMb(), g, d.features()));
+                }
+            }
+            nodes = list.toArray(new Node[0]);
+            partitions = new Partition[c.partitionDefs.size()];
+            Partition def = null;
+            for (int i = 0; i < partitions.length; i++) {
+                PartitionDef d = c.partitionDefs.get(i);
+                List<String> names = HostList.expand("partition.nodes", d.nodes());
+                int[] idx = new int[names.size()];
+                for (int k = 0; k < idx.length; k++) {
+                    Integer x = nodeIndex.get(names.get(k));
+                    if (x == null) throw CtldException.invalid("partition", d.name() + ": unknown node '" + names.get(k) + "'");
+                    idx[k] = x;
+                }
+                Partition p = new Partition(i, d.name(), nodes, idx, d.priorityTier(), d.maxTimeSec(),
+                        d.defaultTimeSec() > 0 ? d.defaultTimeSec() : c.defaultTimeLimitSec, d.isDefault());
+                if (partitionByName.put(p.name, p) != null) throw CtldException.invalid("partition", "duplicate '" + p.name + "'");
+                for (int n : idx) nodes[n].partitions.add(p);
+                partitions[i] = p;
+                if (d.isDefault() && def == null) def = p;
+            }
+            defaultPartition = def != null ? def : partitions[0];
+        }
+    }
+
+    public Cluster buildCluster() {
+        return new Cluster(this);
+    }
+}

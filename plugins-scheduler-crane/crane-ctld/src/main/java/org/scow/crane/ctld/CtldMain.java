@@ -1,0 +1,136 @@
+package org.scow.crane.ctld;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.scow.crane.ctld.model.JobRequest;
+
+/**
+ * Standalone entry point.
+ *
+ * <pre>
+ *   cranectld run --config crane.conf [--state DIR] [--pid FILE]
+ *       the daemon: recovers state, then schedules every SchedulerIntervalMs until SIGTERM
+ *   cranectld load --config crane.conf --state DIR [--threads N] [--count N]
+ *       crash-test driver: submits jobs from N threads and prints "ACK &lt;id&gt; &lt;name&gt;" for each acknowledged
+ *       (durable) submission, while a scheduler thread starts and completes jobs; meant to be killed with -9
+ * </pre>
+ */
+public final class CtldMain {
+    private CtldMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.err.println("usage: cranectld run|load --config FILE [--state DIR] [--pid FILE] [--threads N] [--count N]");
+            System.exit(2);
+        }
+        String mode = args[0];
+        Path config = null;
+        Path state = null;
+        Path pid = null;
+        int threads = 4;
+        long count = Long.MAX_VALUE;
+        for (int i = 1; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--config" -> config = Path.of(args[i + 1]);
+                case "--state" -> state = Path.of(args[i + 1]);
+                case "--pid" -> pid = Path.of(args[i + 1]);
+                case "--threads" -> threads = Integer.parseInt(args[i + 1]);
+                case "--count" -> count = Long.parseLong(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        if (config == null) throw new IllegalArgumentException("--config is required");
+        CtldConfig cfg = CtldConfig.load(config);
+        if (state != null) cfg.stateDir = state;
+        if (cfg.stateDir == null) throw new IllegalArgumentException("StateDir= or --state is required");
+        long t0 = System.nanoTime();
+        Controller c = new Controller(cfg, Clock.SYSTEM);
+        System.err.printf("cranectld: recovered %d live jobs in %d ms%n", c.liveCount(), (System.nanoTime() - t0) / 1_000_000);
+        if (mode.equals("run")) run(c, cfg, pid);
+        else if (mode.equals("load")) load(c, threads, count);
+        else throw new IllegalArgumentException("unknown mode " + mode);
+    }
+
+    private static void run(Controller c, CtldConfig cfg, Path pid) throws IOException, InterruptedException {
+        if (pid != null) Files.writeString(pid, ProcessHandle.current().pid() + "\n");
+        Thread main = Thread.currentThread();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            main.interrupt();
+            c.close();
+        }));
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Controller.PassStats s = c.schedule();
+                if (s.started() > 0 || s.timedOut() > 0) {
+                    System.err.printf("cranectld: pass considered=%d started=%d reserved=%d timeout=%d %.1f ms%n",
+                            s.considered(), s.started(), s.reserved(), s.timedOut(), s.nanos() / 1e6);
+                }
+                Thread.sleep(cfg.schedulerIntervalMs);
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
+    }
+
+    private static void load(Controller c, int threads, long count) throws InterruptedException {
+        setupLoadAccounts(c);
+        PrintStream out = System.out;
+        AtomicLong seq = new AtomicLong();
+        List<Thread> ts = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread th = new Thread(() -> {
+                while (true) {
+                    long n = seq.incrementAndGet();
+                    if (n > count) return;
+                    String name = "load-" + ProcessHandle.current().pid() + "-" + n;
+                    JobRequest r = new JobRequest("u1", "a1").name(name).time("10").cpusPerTask(1);
+                    Controller.Submitted s = c.submit("u1", r);
+                    synchronized (out) {
+                        out.println("ACK " + s.jobId() + " " + name);
+                        out.flush();
+                    }
+                }
+            }, "load-" + t);
+            ts.add(th);
+            th.start();
+        }
+        Thread sched = new Thread(() -> {
+            while (true) {
+                c.schedule();
+                // complete some running jobs so END records interleave with submissions
+                List<JobView> run = c.jobs(v -> v.state() == org.scow.crane.ctld.model.JobState.RUNNING);
+                int k = 0;
+                for (JobView v : run) {
+                    if (k++ % 2 == 0) {
+                        try {
+                            c.jobFinished(v.id(), 0, false);
+                        } catch (CtldException ignored) {
+                            // raced with a timeout
+                        }
+                    }
+                }
+            }
+        }, "load-sched");
+        sched.setDaemon(true);
+        sched.start();
+        for (Thread th : ts) th.join();
+        c.close();
+        System.out.println("DONE");
+        System.out.flush();
+    }
+
+    /** Creates account a1 with user u1 unless they exist (idempotent across restarts). */
+    static void setupLoadAccounts(Controller c) {
+        boolean has = c.withAccounts(a -> a.account("a1") != null && a.account("a1").members.containsKey("u1"));
+        if (!has) {
+            if (c.withAccounts(a -> a.account("a1")) == null) c.addAccount("root", "a1", null, null, null);
+            c.addUser("root", "u1", "a1");
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package org.scow.crane.ctld;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.scow.crane.ctld.model.Job;
+import org.scow.crane.ctld.model.JobState;
+import org.scow.crane.ctld.model.Node;
+import org.scow.crane.ctld.util.HostList;
+
+/** An immutable copy of a job's visible fields, safe to hand out of the controller lock. */
+public record JobView(long id, String displayId, long arrayJobId, int arrayTaskId, String name, String user,
+                      String account, String partition, String qos, JobState state, String reason,
+                      int nodes, int cpus, long memPerNodeMb, String gres, long timeLimitSec, long submitTime,
+                      long startTime, long endTime, long expectedStart, long priority, String nodeList,
+                      int exitCode, boolean held, String comment, int requeueCount) {
+
+    static JobView of(Job j, Node[] all) {
+        String nl = null;
+        if (j.allocNodes != null) {
+            List<String> names = new ArrayList<>(j.allocNodes.length);
+            for (int n : j.allocNodes) names.add(all[n].name);
+            nl = HostList.compress(names);
+        }
+        return new JobView(j.id, j.displayId(), j.arrayJobId, j.arrayTaskId, j.desc.name(), j.desc.user(),
+                j.desc.account(), j.desc.partition(), j.desc.qos(), j.state,
+                j.state == JobState.PENDING ? j.reason.label : null, j.desc.nodes(), j.desc.totalCpus(),
+                j.desc.memPerNodeMb(), j.desc.gresSpec(), j.timeLimitSec, j.submitTime, j.startTime, j.endTime,
+                j.expectedStart, j.priority, nl, j.exitCode, j.held, j.desc.comment(), j.requeueCount);
+    }
+}

@@ -1,0 +1,497 @@
+package org.scow.crane.ctld;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.scow.crane.ctld.account.Account;
+import org.scow.crane.ctld.account.Qos;
+import org.scow.crane.ctld.model.Dependency;
+import org.scow.crane.ctld.model.Job;
+import org.scow.crane.ctld.model.JobState;
+import org.scow.crane.ctld.model.Node;
+import org.scow.crane.ctld.model.Partition;
+import org.scow.crane.ctld.model.PendingReason;
+import org.scow.crane.ctld.model.Shape;
+import org.scow.crane.ctld.sched.Timeline;
+
+/**
+ * One scheduling pass, run under the controller lock.
+ *
+ * <ol>
+ * <li>End running jobs past their time limit (TIMEOUT).</li>
+ * <li>Recompute fair-share factors from decayed usage (half-life) plus the live charge of running jobs.</li>
+ * <li>Build each node's {@link Timeline}: free resources now, and when running jobs end (at their time limit).</li>
+ * <li>Filter eligible pending jobs (hold, begin time, dependencies, blocks, partition state), compute multifactor
+ * priorities, and sort packed {@code long} keys (priority, queue position): no per-job objects are allocated.</li>
+ * <li>In priority order: check QoS run limits; try to start the job now over its whole time limit — which honours
+ * every reservation already made, so backfilled jobs never delay a higher-priority job (conservative backfill);
+ * otherwise, for the first {@code backfillDepth} blocked jobs, reserve the earliest slot in the timelines.</li>
+ * </ol>
+ *
+ * <p>Placement is GPU-aware: jobs without GRES try GRES-less nodes first; GRES jobs take the nodes with the fewest
+ * GPUs left after placement (best fit), keeping whole GPU nodes free for big jobs. A shape that failed to start
+ * now is not retried in the same pass (resources only shrink during a pass).
+ */
+final class Scheduler {
+    private static final int IDX_BITS = 22;
+    private static final long IDX_MASK = (1L << IDX_BITS) - 1;
+    private static final long MAX_PRIO = (1L << (63 - IDX_BITS)) - 1;
+
+    private static final boolean DEBUG = Boolean.getBoolean("crane.sched.debug");
+    private long reserveNanos;
+    private int scans;
+    private final Controller c;
+    private final Node[] nodes;
+    private final Timeline[] tl;
+    private long[] keys = new long[1024];
+    private int epoch;
+    private final List<Job> started = new ArrayList<>();
+    private final boolean[] partitionBlocked;
+    private final int[] cursorCpu;
+    private final int[] cursorGres;
+    // per partition: (nodes, cpus/node, mem/node, time) points that failed to start now in this pass; any job
+    // needing at least as much in every dimension cannot start either (resources only shrink during a pass)
+    private static final int FRONTIER = 16;
+    private final long[][] failPts;
+    private final int[] failCount;
+    /** Per partition: most CPUs free now on any usable node (an upper bound for the whole pass). */
+    private final int[] maxFreeNow;
+    // scratch for placement
+    private int[] chosen = new int[16];
+    private int[] chosenGres = new int[16];
+    private int[] candNode = new int[64];
+    private int[] candGres = new int[64];
+    private long[] candKey = new long[64];
+
+    Scheduler(Controller c) {
+        this.c = c;
+        this.nodes = c.cluster.nodes;
+        this.tl = new Timeline[nodes.length];
+        for (int i = 0; i < nodes.length; i++) tl[i] = new Timeline(c.cluster.gres.size());
+        this.partitionBlocked = new boolean[c.cluster.partitions.length];
+        this.cursorCpu = new int[c.cluster.partitions.length];
+        this.cursorGres = new int[c.cluster.partitions.length];
+        this.failPts = new long[c.cluster.partitions.length][FRONTIER * 4];
+        this.failCount = new int[c.cluster.partitions.length];
+        this.maxFreeNow = new int[c.cluster.partitions.length];
+    }
+
+    private boolean plain(Job j) {
+        return j.gres.none() && !j.desc.exclusive() && j.nodelistIdx == null && j.excludeIdx == null;
+    }
+
+    private boolean dominatedFailure(Job j) {
+        int p = j.partition.idx;
+        long[] f = failPts[p];
+        int n = j.desc.nodes();
+        int cpn = j.desc.cpusPerNode();
+        long mem = j.desc.memPerNodeMb();
+        long t = j.timeLimitSec;
+        for (int i = 0, k = 0; i < failCount[p]; i++, k += 4) {
+            if (n >= f[k] && cpn >= f[k + 1] && mem >= f[k + 2] && t >= f[k + 3]) return true;
+        }
+        return false;
+    }
+
+    private void recordFailure(Job j) {
+        int p = j.partition.idx;
+        long[] f = failPts[p];
+        int i = -1;
+        for (int q = 0, k = 0; q < failCount[p]; q++, k += 4) {
+            // the new point is smaller than one we keep: it covers more jobs, replace that one
+            if (f[k] >= j.desc.nodes() && f[k + 1] >= j.desc.cpusPerNode() && f[k + 2] >= j.desc.memPerNodeMb()
+                    && f[k + 3] >= j.timeLimitSec) {
+                i = q;
+                break;
+            }
+        }
+        if (i < 0) i = failCount[p] < FRONTIER ? failCount[p]++ : (int) (j.id % FRONTIER);
+        f[i * 4] = j.desc.nodes();
+        f[i * 4 + 1] = j.desc.cpusPerNode();
+        f[i * 4 + 2] = j.desc.memPerNodeMb();
+        f[i * 4 + 3] = j.timeLimitSec;
+    }
+
+    List<Job> takeStarted() {
+        if (started.isEmpty()) return List.of();
+        List<Job> l = new ArrayList<>(started);
+        started.clear();
+        return l;
+    }
+
+    Controller.PassStats pass(long now) {
+        long t0 = System.nanoTime();
+        epoch++;
+        int timedOut = c.enforceTimeLimits(now);
+        c.compactQueues();
+        updateFairShare(now);
+        buildTimelines(now);
+        long t1 = System.nanoTime();
+        int m = prioritize(now);
+        long t2 = System.nanoTime();
+        Arrays.sort(keys, 0, m);
+        long t3 = System.nanoTime();
+        Arrays.fill(partitionBlocked, false);
+        Arrays.fill(cursorCpu, 0);
+        Arrays.fill(cursorGres, 0);
+        Arrays.fill(failCount, 0);
+        for (Partition p : c.cluster.partitions) {
+            int mx = 0;
+            for (int n : p.nodes) if (nodes[n].usable()) mx = Math.max(mx, tl[n].cpuNow());
+            maxFreeNow[p.idx] = mx;
+        }
+        int depth = c.cfg.backfillDepth;
+        int attempts = c.cfg.maxStartAttempts;
+        int reserved = 0;
+        int nStarted = 0;
+        List<Job> pend = c.pending;
+        for (int k = 0; k < m; k++) {
+            Job j = pend.get((int) (keys[k] & IDX_MASK));
+            PendingReason limit = runLimit(j);
+            if (limit != null) {
+                j.reason = limit;
+                j.expectedStart = 0;
+                continue;
+            }
+            Shape sh = j.shape;
+            boolean plain = plain(j);
+            boolean hopeless = j.desc.exclusive() ? maxFreeNow[j.partition.idx] < 1
+                    : j.desc.cpusPerNode() > maxFreeNow[j.partition.idx];
+            if (!hopeless && attempts > 0 && (sh == null || sh.failEpoch != epoch) && !(plain && dominatedFailure(j))) {
+                attempts--;
+                scans++;
+                if (tryStartNow(j, now)) {
+                    int n = j.desc.nodes();
+                    c.doStart(j, Arrays.copyOf(chosen, n), Arrays.copyOf(chosenGres, n), now);
+                    for (int i = 0; i < n; i++) occupy(j, chosen[i], chosenGres[i], now, now + j.timeLimitSec);
+                    started.add(j);
+                    nStarted++;
+                    continue;
+                }
+                if (sh != null) sh.failEpoch = epoch;
+                if (plain) recordFailure(j);
+            }
+            j.expectedStart = 0;
+            if (reserved < depth) {
+                long rs = DEBUG ? System.nanoTime() : 0;
+                if (reserve(j, now)) reserved++;
+                if (DEBUG) reserveNanos += System.nanoTime() - rs;
+            }
+            int p = j.partition.idx;
+            j.reason = partitionBlocked[p] ? PendingReason.PRIORITY : PendingReason.RESOURCES;
+            partitionBlocked[p] = true;
+        }
+        long t4 = System.nanoTime();
+        if (DEBUG) {
+            System.err.printf("pass: prepare %.1f ms, priority %.1f ms, sort %.1f ms, placement %.1f ms (reserve %.1f ms, %d start scans)%n",
+                    (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6, (t4 - t3) / 1e6, reserveNanos / 1e6, scans);
+            reserveNanos = 0;
+            scans = 0;
+        }
+        return new Controller.PassStats(m, nStarted, reserved, timedOut, t4 - t0);
+    }
+
+    // ---- fair share and priority -------------------------------------------------------------------------------
+
+    private void updateFairShare(long now) {
+        double h = c.cfg.fairShareHalfLifeSec;
+        Account root = c.acct.account(org.scow.crane.ctld.account.AccountStore.ROOT);
+        double total = subtreeUsage(root, now, h);
+        setFactors(root, 1.0, total);
+    }
+
+    /** Stores each account's subtree usage in fsFactor temporarily (then overwritten by setFactors). */
+    private double subtreeUsage(Account a, long now, double h) {
+        double own = a.usage * Math.pow(2, -Math.max(0, now - a.usageTime) / h) + Math.max(0, a.runRate * now - a.runRateStartSum);
+        for (Account ch : a.children) own += subtreeUsage(ch, now, h);
+        a.fsFactor = own;
+        return own;
+    }
+
+    private void setFactors(Account a, double shareNorm, double total) {
+        double usageNorm = total > 0 ? a.fsFactor / total : 0;
+        a.fsFactor = shareNorm > 0 ? Math.pow(2, -usageNorm / shareNorm) : 0;
+        long sum = 0;
+        for (Account ch : a.children) sum += Math.max(1, ch.shares);
+        for (Account ch : a.children) setFactors(ch, shareNorm * Math.max(1, ch.shares) / sum, total);
+    }
+
+    private int prioritize(long now) {
+        List<Job> pend = c.pending;
+        int n = pend.size();
+        if (keys.length < n) keys = new long[Math.max(n, keys.length * 2)];
+        CtldConfig cfg = c.cfg;
+        double maxAge = cfg.priorityMaxAgeSec;
+        double maxQos = Math.max(1, c.acct.maxQosPriority());
+        int maxTier = 1;
+        for (Partition p : c.cluster.partitions) maxTier = Math.max(maxTier, p.priorityTier);
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            Job j = pend.get(i);
+            if (j.state != JobState.PENDING) continue;
+            PendingReason r = ineligible(j, now);
+            if (r != null) {
+                j.reason = r;
+                j.expectedStart = 0;
+                continue;
+            }
+            long prio;
+            if (j.adminPriority > 0) {
+                prio = j.adminPriority;
+            } else {
+                double age = maxAge <= 0 ? 0 : Math.min(1.0, (now - Math.max(j.submitTime, j.desc.beginTime())) / maxAge);
+                double size = (double) j.desc.totalCpus() / Math.max(1, j.partition.totalCpus);
+                if (cfg.favorSmall) size = 1 - size;
+                Qos q = j.qos;
+                double p = cfg.weightAge * Math.max(0, age) + cfg.weightFairShare * j.account.fsFactor
+                        + cfg.weightJobSize * size + cfg.weightPartition * ((double) j.partition.priorityTier / maxTier)
+                        + cfg.weightQos * (q.priority / maxQos) - j.nice;
+                prio = (long) p;
+            }
+            if (prio < 0) prio = 0;
+            if (prio > MAX_PRIO) prio = MAX_PRIO;
+            j.priority = prio;
+            keys[m++] = ((MAX_PRIO - prio) << IDX_BITS) | i;
+        }
+        return m;
+    }
+
+    private PendingReason ineligible(Job j, long now) {
+        if (j.held) return j.heldByAdmin ? PendingReason.HELD_ADMIN : PendingReason.HELD;
+        if (j.desc.beginTime() > now) return PendingReason.BEGIN_TIME;
+        if (!j.partition.up) return PendingReason.PARTITION_DOWN;
+        if (j.account.blockedAncestor() != null || j.account.blockedIn(j.partition.name) != null
+                || (j.member != null && j.member.blocked)) {
+            return PendingReason.ACCOUNT_BLOCKED;
+        }
+        if (j.dependency != null && !j.depsOk) {
+            Dependency.Status s = c.dependencyStatus(j);
+            if (s == Dependency.Status.WAITING) return PendingReason.DEPENDENCY;
+            if (s == Dependency.Status.NEVER) return PendingReason.DEPENDENCY_NEVER_SATISFIED;
+        }
+        return null;
+    }
+
+    private PendingReason runLimit(Job j) {
+        Qos q = j.qos;
+        if (q.maxJobsPerUser > 0 && j.qosUser.running >= q.maxJobsPerUser) return PendingReason.QOS_MAX_JOBS_PER_USER;
+        if (q.maxCpusPerUser > 0 && j.qosUser.runningCpus + j.desc.totalCpus() > q.maxCpusPerUser) {
+            return PendingReason.QOS_MAX_CPUS_PER_USER;
+        }
+        if (q.maxJobsPerAccount > 0 && j.qosAccount.running >= q.maxJobsPerAccount) return PendingReason.QOS_MAX_JOBS_PER_ACCOUNT;
+        if (j.group != null && j.group.maxConcurrent > 0 && j.group.running >= j.group.maxConcurrent) {
+            return PendingReason.ARRAY_TASK_LIMIT;
+        }
+        return null;
+    }
+
+    // ---- timelines ---------------------------------------------------------------------------------------------
+
+    private void buildTimelines(long now) {
+        for (Node n : nodes) tl[n.idx].reset(now, n.cpus - n.allocCpu, n.memMb - n.allocMem, n.gres, n.allocGres);
+        for (Job j : c.running) {
+            if (j.state != JobState.RUNNING) continue;
+            long end = Math.max(now + 1, j.startTime + j.timeLimitSec);
+            for (int k = 0; k < j.allocNodes.length; k++) change(j, j.allocNodes[k], j.allocGres[k], end, Long.MAX_VALUE, +1);
+        }
+    }
+
+    private void occupy(Job j, int node, int gres, long from, long to) {
+        change(j, node, gres, from, to, -1);
+    }
+
+    private void change(Job j, int node, int gres, long from, long to, int sign) {
+        Node n = nodes[node];
+        Timeline t = tl[node];
+        if (j.desc.exclusive()) {
+            t.add(from, to, sign * n.cpus, sign * n.memMb, -1, 0);
+            for (int g = 0; g < n.gres.length; g++) if (n.gres[g] > 0) t.add(from, to, 0, 0, g, sign * n.gres[g]);
+        } else {
+            t.add(from, to, sign * j.desc.cpusPerNode(), sign * j.desc.memPerNodeMb(), gres, sign * j.desc.gresPerNode());
+        }
+    }
+
+    // ---- placement -----------------------------------------------------------------------------------------------
+
+    private boolean allowed(Job j, int node) {
+        if (!nodes[node].usable()) return false;
+        if (j.nodelistIdx != null && Arrays.binarySearch(j.nodelistIdx, node) < 0) return false;
+        return j.excludeIdx == null || Arrays.binarySearch(j.excludeIdx, node) < 0;
+    }
+
+    /** GRES type that fits on the node over [s, e), -1 when the job needs none, -2 when nothing fits. */
+    private int fitType(Job j, int node, long s, long e) {
+        Timeline t = tl[node];
+        Node n = nodes[node];
+        if (j.desc.exclusive()) {
+            if (!t.fitsWhole(s, e, n.cpus, n.memMb, n.gres)) return -2;
+            if (j.gres.none()) return -1;
+            for (int g : j.gres.choices()) if (n.gres[g] >= j.gres.count()) return g;
+            return -2;
+        }
+        int cpu = j.desc.cpusPerNode();
+        long mem = j.desc.memPerNodeMb();
+        if (j.gres.none()) return t.fits(s, e, cpu, mem, -1, 0) ? -1 : -2;
+        for (int g : j.gres.choices()) {
+            if (n.gres[g] >= j.gres.count() && t.fits(s, e, cpu, mem, g, j.gres.count())) return g;
+        }
+        return -2;
+    }
+
+    private void ensureChosen(int n) {
+        if (chosen.length < n) {
+            chosen = new int[n];
+            chosenGres = new int[n];
+        }
+    }
+
+    private boolean tryStartNow(Job j, long now) {
+        int need = j.desc.nodes();
+        ensureChosen(need);
+        long end = now + j.timeLimitSec;
+        Partition p = j.partition;
+        if (j.nodelistIdx != null) return firstFit(j, j.nodelistIdx, null, 0, 0, need, now, end) >= need;
+        if (j.gres.none()) {
+            // the cursors skip nodes without a free CPU; exclusive jobs could use them neither
+            int got = firstFit(j, p.cpuOnlyNodes, cursorCpu, p.idx, 0, need, now, end);
+            if (got < need) got = firstFit(j, p.gresNodes, cursorGres, p.idx, got, need, now, end);
+            return got >= need;
+        }
+        return bestFitGres(j, p.gresNodes, need, now, end);
+    }
+
+    /** First-fit over a node group; the cursor skips nodes with no free CPU now (valid for the whole pass). */
+    private int firstFit(Job j, int[] group, int[] cursors, int ci, int got, int need, long now, long end) {
+        int start = cursors == null ? 0 : cursors[ci];
+        boolean prefixFull = true;
+        for (int i = start; i < group.length && got < need; i++) {
+            int node = group[i];
+            if (prefixFull && cursors != null) {
+                if (tl[node].cpuNow() <= 0) {
+                    cursors[ci] = i + 1;
+                    continue;
+                }
+                prefixFull = false;
+            }
+            if (!allowed(j, node)) continue;
+            int g = fitType(j, node, now, end);
+            if (g == -2) continue;
+            chosen[got] = node;
+            chosenGres[got] = g;
+            got++;
+        }
+        return got;
+    }
+
+    private void ensureCand(int n) {
+        if (candNode.length < n) {
+            candNode = Arrays.copyOf(candNode, n * 2);
+            candGres = Arrays.copyOf(candGres, n * 2);
+            candKey = Arrays.copyOf(candKey, n * 2);
+        }
+    }
+
+    /** Among GRES nodes that fit, take those with the fewest units of the chosen type left afterwards. */
+    private boolean bestFitGres(Job j, int[] group, int need, long now, long end) {
+        int nc = 0;
+        ensureCand(group.length);
+        for (int node : group) {
+            if (!allowed(j, node)) continue;
+            int g = fitType(j, node, now, end);
+            if (g < 0) continue;
+            long left = tl[node].gresNow(g) - j.gres.count();
+            candNode[nc] = node;
+            candGres[nc] = g;
+            candKey[nc] = (left << 32) | nc;
+            nc++;
+        }
+        if (nc < need) return false;
+        Arrays.sort(candKey, 0, nc);
+        for (int i = 0; i < need; i++) {
+            int ci = (int) (candKey[i] & 0xFFFFFFFFL);
+            chosen[i] = candNode[ci];
+            chosenGres[i] = candGres[ci];
+        }
+        return true;
+    }
+
+    /**
+     * Conservative backfill: finds the earliest time the job fits on enough nodes over its whole time limit and
+     * reserves those resources in the timelines, so later (lower-priority) jobs can only use what stays free.
+     */
+    private boolean reserve(Job j, long now) {
+        Partition p = j.partition;
+        int[] group = j.nodelistIdx != null ? j.nodelistIdx : p.nodes;
+        long dur = j.timeLimitSec;
+        long horizon = now + c.cfg.backfillWindowSec;
+        int nc = 0;
+        ensureCand(group.length);
+        for (int node : group) {
+            if (!allowed(j, node)) continue;
+            long e = earliestOn(j, node, dur, horizon);
+            if (e < 0) continue;
+            candNode[nc] = node;
+            candKey[nc] = e;
+            nc++;
+        }
+        int need = j.desc.nodes();
+        if (nc < need) return false;
+        ensureChosen(need);
+        long startAt = -1;
+        if (need == 1) {
+            int best = 0;
+            for (int i = 1; i < nc; i++) if (candKey[i] < candKey[best]) best = i;
+            startAt = candKey[best];
+            chosen[0] = candNode[best];
+            chosenGres[0] = fitType(j, chosen[0], startAt, startAt + dur);
+        } else {
+            long[] times = Arrays.copyOf(candKey, nc);
+            Arrays.sort(times);
+            int tries = 0;
+            for (int ti = need - 1; ti < nc && tries < 64; ti++) {
+                long s = times[ti];
+                if (ti > need - 1 && s == times[ti - 1]) continue;
+                tries++;
+                int got = 0;
+                for (int i = 0; i < nc && got < need; i++) {
+                    if (candKey[i] > s) continue;
+                    int g = fitType(j, candNode[i], s, s + dur);
+                    if (g == -2) continue;
+                    chosen[got] = candNode[i];
+                    chosenGres[got] = g;
+                    got++;
+                }
+                if (got >= need) {
+                    startAt = s;
+                    break;
+                }
+            }
+        }
+        if (startAt < 0) return false;
+        for (int i = 0; i < need; i++) occupy(j, chosen[i], chosenGres[i], startAt, startAt + dur);
+        j.expectedStart = startAt;
+        return true;
+    }
+
+    private long earliestOn(Job j, int node, long dur, long horizon) {
+        Timeline t = tl[node];
+        Node n = nodes[node];
+        if (j.desc.exclusive()) {
+            if (!j.gres.none()) {
+                boolean ok = false;
+                for (int g : j.gres.choices()) ok |= n.gres[g] >= j.gres.count();
+                if (!ok) return -1;
+            }
+            return t.earliest(n.cpus, n.memMb, -1, 0, dur, horizon, true, n.gres);
+        }
+        if (j.desc.cpusPerNode() > n.cpus || j.desc.memPerNodeMb() > n.memMb) return -1;
+        if (j.gres.none()) return t.earliest(j.desc.cpusPerNode(), j.desc.memPerNodeMb(), -1, 0, dur, horizon, false, null);
+        long best = -1;
+        for (int g : j.gres.choices()) {
+            if (n.gres[g] < j.gres.count()) continue;
+            long e = t.earliest(j.desc.cpusPerNode(), j.desc.memPerNodeMb(), g, j.gres.count(), dur, horizon, false, null);
+            if (e >= 0 && (best < 0 || e < best)) best = e;
+        }
+        return best;
+    }
+}

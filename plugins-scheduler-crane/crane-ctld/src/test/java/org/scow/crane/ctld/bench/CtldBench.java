@@ -1,0 +1,219 @@
+package org.scow.crane.ctld.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.scow.crane.ctld.Clock;
+import org.scow.crane.ctld.Controller;
+import org.scow.crane.ctld.CtldConfig;
+import org.scow.crane.ctld.model.JobRequest;
+
+/**
+ * Benchmark harness, run by hand (never by the build):
+ *
+ * <pre>
+ *   cd plugins-scheduler-crane/crane-ctld
+ *   java -Xmx8g -cp target/classes:target/test-classes org.scow.crane.ctld.bench.CtldBench [sched] [wal] [recovery] [big]
+ * </pre>
+ *
+ * <ul>
+ * <li>sched: scheduling pass time, in memory, for 10k/100k pending x 100/1k nodes (big adds 1M x 10k). The cluster
+ * is first filled by an initial pass; figures are for steady-state passes over a full cluster with that many
+ * pending jobs (the case that matters), reported as median and max of 5 passes.</li>
+ * <li>wal: submissions/s into the WAL (each acknowledged only when fsynced): 1 thread, 8 threads, batches of 1000.</li>
+ * <li>recovery: restart time with N pending jobs in WAL+snapshot, and heap per pending job.</li>
+ * </ul>
+ */
+public final class CtldBench {
+    private CtldBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> a = Arrays.asList(args);
+        boolean all = a.isEmpty() || (a.size() == 1 && a.contains("big"));
+        System.out.printf("CtldBench: %d cores, max heap %d MiB, java %s%n", Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"));
+        if (all || a.contains("sched")) {
+            sched(10_000, 100);
+            sched(100_000, 100);
+            sched(10_000, 1000);
+            sched(100_000, 1000);
+            if (a.contains("big")) sched(1_000_000, 10_000);
+        }
+        if (all || a.contains("wal")) wal();
+        if (all || a.contains("recovery")) {
+            recovery(100_000);
+            if (a.contains("big")) recovery(1_000_000);
+        }
+    }
+
+    static CtldConfig cluster(int nodes, Path state) {
+        int gpuNodes = Math.max(1, nodes / 10);
+        int cpuNodes = nodes - gpuNodes;
+        CtldConfig cfg = CtldConfig.parse("Node name=c[1-" + cpuNodes + "] cpus=64 mem=256G\n"
+                + "Node name=g[1-" + gpuNodes + "] cpus=64 mem=512G gres=gpu:a100:8\n"
+                + "Partition name=batch nodes=c[1-" + cpuNodes + "],g[1-" + gpuNodes + "] default=yes maxtime=7-0\n"
+                + "MaxPendingJobs=4000000\nSnapshotEveryRecords=0\n");
+        cfg.stateDir = state;
+        return cfg;
+    }
+
+    static void accounts(Controller c) {
+        for (int i = 0; i < 10; i++) {
+            c.addAccount("root", "acct" + i, null, null, null);
+            for (int u = 0; u < 10; u++) c.addUser("root", "user" + i + "_" + u, "acct" + i);
+        }
+    }
+
+    /** A mixed job: mostly small single-node CPU jobs, some multi-node, some GPU, time limits 10 min .. 24 h. */
+    static JobRequest job(Random r, int nodes) {
+        int acc = r.nextInt(10);
+        JobRequest j = new JobRequest("user" + acc + "_" + r.nextInt(10), "acct" + acc);
+        int kind = r.nextInt(100);
+        if (kind < 70) j.ntasks(1 << r.nextInt(6));
+        else if (kind < 85) j.nodes(1 + r.nextInt(Math.min(8, nodes / 4))).ntasksPerNode(16 << r.nextInt(3));
+        else j.ntasks(4).gres("gpu:a100:" + (1 << r.nextInt(4)));
+        j.time(Integer.toString(10 + r.nextInt(24 * 60)));
+        j.mem((1 + r.nextInt(8)) + "G");
+        return j.name("b");
+    }
+
+    static void submitMany(Controller c, Random r, int n, int nodes) {
+        List<JobRequest> batch = new ArrayList<>(1000);
+        for (int i = 0; i < n; i++) {
+            batch.add(job(r, nodes));
+            if (batch.size() == 1000 || i == n - 1) {
+                c.submitBatch("root", batch);
+                batch.clear();
+            }
+        }
+    }
+
+    static void sched(int pending, int nodes) throws Exception {
+        Clock.Manual clock = new Clock.Manual(1_700_000_000L);
+        Controller c = new Controller(cluster(nodes, null), clock);
+        accounts(c);
+        Random r = new Random(42);
+        submitMany(c, r, pending, nodes);
+        long t0 = System.nanoTime();
+        Controller.PassStats first = c.schedule();
+        long firstMs = (System.nanoTime() - t0) / 1_000_000;
+        int running = c.runningCount();
+        submitMany(c, r, pending - c.pendingCount(), nodes);
+        long[] ns = new long[5];
+        Controller.PassStats last = null;
+        int finished = 0;
+        for (int i = 0; i < ns.length; i++) {
+            // churn: a few running jobs end between passes, so each pass also starts and backfills jobs
+            long[] ids = c.runningJobIds(5);
+            finished += c.jobsFinished(ids, new int[ids.length]);
+            clock.advance(1);
+            long s = System.nanoTime();
+            last = c.schedule();
+            ns[i] = System.nanoTime() - s;
+        }
+        Arrays.sort(ns);
+        System.out.printf("sched  %8d pending x %5d nodes: steady pass median %7.1f ms, max %7.1f ms "
+                        + "(last: considered %d, started %d, reserved %d; %d jobs ended between passes); first pass %d ms started %d jobs%n",
+                pending, nodes, ns[2] / 1e6, ns[4] / 1e6, last.considered(), last.started(), last.reserved(), finished, firstMs, running);
+        c.close();
+        if (first == null) throw new IllegalStateException();
+    }
+
+    static Path freshDir() throws Exception {
+        Path base = Path.of(System.getProperty("java.io.tmpdir"), "crane-bench");
+        Files.createDirectories(base);
+        Path d = Files.createTempDirectory(base, "state");
+        return d;
+    }
+
+    static void delete(Path d) throws Exception {
+        try (Stream<Path> s = Files.walk(d)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    static void wal() throws Exception {
+        for (int threads : new int[] {1, 8}) {
+            Path dir = freshDir();
+            Controller c = new Controller(cluster(100, dir), Clock.SYSTEM);
+            accounts(c);
+            AtomicLong n = new AtomicLong();
+            long end = System.nanoTime() + 5_000_000_000L;
+            List<Thread> ts = new ArrayList<>();
+            long t0 = System.nanoTime();
+            for (int t = 0; t < threads; t++) {
+                int seed = t;
+                Thread th = new Thread(() -> {
+                    Random r = new Random(seed);
+                    while (System.nanoTime() < end) {
+                        JobRequest j = job(r, 100);
+                        c.submit(j.user, j);
+                        n.incrementAndGet();
+                    }
+                });
+                ts.add(th);
+                th.start();
+            }
+            for (Thread th : ts) th.join();
+            double secs = (System.nanoTime() - t0) / 1e9;
+            long[] st = c.walStats();
+            System.out.printf("wal    single submits, %d thread(s): %8.0f jobs/s acknowledged durable (%d jobs, %d fsync batches, %.1f records/fsync)%n",
+                    threads, n.get() / secs, n.get(), st[0], (double) st[1] / Math.max(1, st[0]));
+            c.close();
+            delete(dir);
+        }
+        Path dir = freshDir();
+        Controller c = new Controller(cluster(100, dir), Clock.SYSTEM);
+        accounts(c);
+        Random r = new Random(1);
+        long t0 = System.nanoTime();
+        int total = 0;
+        while (System.nanoTime() - t0 < 5_000_000_000L) {
+            List<JobRequest> batch = new ArrayList<>(1000);
+            for (int i = 0; i < 1000; i++) batch.add(job(r, 100));
+            c.submitBatch("root", batch);
+            total += 1000;
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("wal    batched submits (1000/batch, 1 thread): %8.0f jobs/s acknowledged durable (%d jobs)%n", total / secs, total);
+        c.close();
+        delete(dir);
+    }
+
+    static void recovery(int n) throws Exception {
+        Path dir = freshDir();
+        Runtime rt = Runtime.getRuntime();
+        System.gc();
+        long heap0 = rt.totalMemory() - rt.freeMemory();
+        Controller c = new Controller(cluster(1000, dir), Clock.SYSTEM);
+        accounts(c);
+        submitMany(c, new Random(3), n, 1000);
+        System.gc();
+        long heap1 = rt.totalMemory() - rt.freeMemory();
+        c.close();
+        long walBytes;
+        try (Stream<Path> s = Files.list(dir)) {
+            walBytes = s.mapToLong(p -> p.toFile().length()).sum();
+        }
+        long t0 = System.nanoTime();
+        Controller r = new Controller(cluster(1000, dir), Clock.SYSTEM);
+        long logMs = (System.nanoTime() - t0) / 1_000_000;
+        int live = r.liveCount();
+        r.snapshot();
+        r.close();
+        t0 = System.nanoTime();
+        Controller r2 = new Controller(cluster(1000, dir), Clock.SYSTEM);
+        long snapMs = (System.nanoTime() - t0) / 1_000_000;
+        System.out.printf("recov  %d pending: replay from WAL %d ms (%d MiB log), from snapshot %d ms; heap %.0f bytes/pending job%n",
+                live, logMs, walBytes >> 20, snapMs, (heap1 - heap0) / (double) n);
+        r2.close();
+        delete(dir);
+    }
+}
