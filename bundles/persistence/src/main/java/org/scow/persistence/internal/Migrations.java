@@ -28,6 +28,11 @@ final class Migrations {
      * @return ids of all applied changesets, in order
      */
     static List<String> migrate(DataSource dataSource) throws Exception {
+        return migrate(dataSource, MASTER_CHANGELOG, Migrations.class.getClassLoader());
+    }
+
+    /** Applies {@code changelog}, read through {@code loader}. */
+    static List<String> migrate(DataSource dataSource, String changelog, ClassLoader loader) throws Exception {
         try (Connection connection = dataSource.getConnection()) {
             Database database = DatabaseFactory.getInstance()
                     .findCorrectDatabaseImplementation(new JdbcConnection(connection));
@@ -35,10 +40,10 @@ final class Migrations {
             Map<String, Object> scope = Map.of(
                     Scope.Attr.classLoader.name(), Scope.class.getClassLoader(),
                     Scope.Attr.resourceAccessor.name(),
-                    new ClassLoaderResourceAccessor(Migrations.class.getClassLoader()));
+                    new ClassLoaderResourceAccessor(loader));
             Scope.child(scope, () -> new CommandScope(UpdateCommandStep.COMMAND_NAME)
                     .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
-                    .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, MASTER_CHANGELOG)
+                    .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, changelog)
                     .execute());
             return database.getRanChangeSetList().stream().map(RanChangeSet::getId).toList();
         }

@@ -94,7 +94,7 @@ public class MigrationsAndRepositoryTest {
     static boolean tableExists(DataSource dataSource, String table) throws Exception {
         try (Connection c = dataSource.getConnection()) {
             for (String name : new String[] {table, table.toUpperCase()}) {
-                try (ResultSet rs = c.getMetaData().getTables(null, null, name, null)) {
+                try (ResultSet rs = c.getMetaData().getTables(c.getCatalog(), null, name, null)) {
                     if (rs.next()) {
                         return true;
                     }

@@ -9,6 +9,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsExtension;
 import org.scow.api.scheduler.ErrorCode;
 import org.scow.api.scheduler.SchedulerException;
+import org.scow.rest.support.ApiException;
+import org.scow.rest.support.ErrorBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

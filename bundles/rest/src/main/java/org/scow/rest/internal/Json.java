@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
+import org.scow.rest.support.ErrorBody;
 
 /** The one JSON configuration of the API. */
 public final class Json {

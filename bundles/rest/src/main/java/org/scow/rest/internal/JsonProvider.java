@@ -20,6 +20,7 @@ import javax.ws.rs.ext.MessageBodyWriter;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsExtension;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsMediaType;
+import org.scow.rest.support.ApiException;
 
 /**
  * Reads and writes JSON bodies with {@link Json#MAPPER}. A body that cannot be bound becomes a 400 naming the field

@@ -32,6 +32,7 @@ import org.scow.api.scheduler.ClusterAccount;
 import org.scow.api.scheduler.ErrorCode;
 import org.scow.api.scheduler.SchedulerDriver;
 import org.scow.api.scheduler.SchedulerException;
+import org.scow.rest.support.Params;
 
 /** Accounts and their users on one cluster, including blocking. Block and unblock are idempotent. */
 @Component(service = AccountResource.class)

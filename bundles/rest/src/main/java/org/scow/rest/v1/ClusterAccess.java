@@ -4,7 +4,7 @@ import java.util.Map;
 import org.scow.api.cluster.Cluster;
 import org.scow.api.cluster.ClusterRegistry;
 import org.scow.api.scheduler.SchedulerDriver;
-import org.scow.rest.internal.ApiException;
+import org.scow.rest.support.ApiException;
 
 /** Finds a cluster's driver for a request: 404 if the cluster is unknown, 503 while it is offline. */
 final class ClusterAccess {

@@ -26,7 +26,8 @@ import org.scow.api.scheduler.Partition;
 import org.scow.api.scheduler.SchedulerDriver;
 import org.scow.api.scheduler.SchedulerException;
 import org.scow.persistence.ClusterEventLog;
-import org.scow.rest.internal.ApiException;
+import org.scow.rest.support.ApiException;
+import org.scow.rest.support.Params;
 
 @Component(service = ClusterResource.class)
 @JaxrsResource

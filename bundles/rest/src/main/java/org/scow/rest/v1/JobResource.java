@@ -37,7 +37,8 @@ import org.scow.api.scheduler.JobState;
 import org.scow.api.scheduler.SchedulerException;
 import org.scow.api.scheduler.SubmittedJob;
 import org.scow.api.scheduler.TimeRange;
-import org.scow.rest.internal.ApiException;
+import org.scow.rest.support.ApiException;
+import org.scow.rest.support.Params;
 
 /**
  * Jobs of one cluster. Until the auth issue lands the acting user is a request field ({@code user}); then it comes

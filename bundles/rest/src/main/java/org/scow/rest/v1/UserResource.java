@@ -16,6 +16,7 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JSONRequired;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 import org.scow.api.cluster.ClusterRegistry;
 import org.scow.api.scheduler.SchedulerException;
+import org.scow.rest.support.Params;
 
 /** Users of one cluster across their accounts. */
 @Component(service = UserResource.class)

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import javax.ws.rs.core.MediaType;
 import org.junit.Test;
+import org.scow.rest.support.ApiException;
 import org.scow.api.scheduler.JobInfo;
 import org.scow.api.scheduler.JobSpec;
 import org.scow.api.scheduler.JobState;

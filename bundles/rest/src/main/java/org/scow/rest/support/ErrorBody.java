@@ -1,4 +1,4 @@
-package org.scow.rest.internal;
+package org.scow.rest.support;
 
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package org.scow.rest.v1;
+package org.scow.rest.support;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNull;
@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Set;
 import org.junit.Test;
 import org.scow.api.scheduler.JobField;
-import org.scow.rest.internal.ApiException;
 
 public class ParamsTest {
     private static void rejects(Runnable r, String field) {

@@ -1,4 +1,4 @@
-package org.scow.rest.v1;
+package org.scow.rest.support;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -8,17 +8,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.scow.api.scheduler.Names;
-import org.scow.rest.internal.ApiException;
 
 /**
- * Parses query parameters with errors that name the parameter. (JAX-RS turns an unparsable typed parameter into a
+ * Parses request parameters with errors that name the parameter. (JAX-RS turns an unparsable typed parameter into a
  * bare 404, so parameters arrive as strings and are parsed here.)
  */
-final class Params {
+public final class Params {
     private Params() {
     }
 
-    static Integer integer(String name, String value, int min, int max) {
+    public static Integer integer(String name, String value, int min, int max) {
         if (value == null || value.isBlank()) {
             return null;
         }
@@ -33,7 +32,7 @@ final class Params {
         }
     }
 
-    static Instant instant(String name, String value) {
+    public static Instant instant(String name, String value) {
         if (value == null || value.isBlank()) {
             return null;
         }
@@ -46,7 +45,7 @@ final class Params {
     }
 
     /** Comma-separated and/or repeated values. */
-    static Set<String> list(List<String> values) {
+    public static Set<String> list(List<String> values) {
         Set<String> out = new LinkedHashSet<>();
         if (values != null) {
             values.stream().flatMap(v -> Arrays.stream(v.split(","))).map(String::trim).filter(s -> !s.isEmpty())
@@ -55,13 +54,13 @@ final class Params {
         return out;
     }
 
-    static Set<String> names(String param, List<String> values) {
+    public static Set<String> names(String param, List<String> values) {
         Set<String> names = list(values);
         names.forEach(n -> name(param, n));
         return names;
     }
 
-    static String name(String param, String value) {
+    public static String name(String param, String value) {
         if (value == null || value.isBlank()) {
             throw ApiException.badField(param, "is required");
         }
@@ -72,7 +71,7 @@ final class Params {
     }
 
     /** Accepts {@code end_time}, {@code END_TIME} and {@code endTime}. */
-    static <E extends Enum<E>> E enumValue(String param, String value, Class<E> type) {
+    public static <E extends Enum<E>> E enumValue(String param, String value, Class<E> type) {
         String key = value.trim().replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
         try {
             return Enum.valueOf(type, key);
@@ -82,7 +81,7 @@ final class Params {
     }
 
     /** A POST/PUT body that must be present. */
-    static <T> T body(T body) {
+    public static <T> T body(T body) {
         if (body == null) {
             throw new ApiException(400, "INVALID_ARGUMENT", "a JSON request body is required", java.util.Map.of());
         }

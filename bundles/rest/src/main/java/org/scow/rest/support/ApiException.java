@@ -1,6 +1,7 @@
-package org.scow.rest.internal;
+package org.scow.rest.support;
 
 import java.util.Map;
+import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
 
 /** An error the API answers with as it is: HTTP status plus {@link ErrorBody}. */
@@ -36,6 +37,6 @@ public class ApiException extends RuntimeException {
     }
 
     public Response toResponse() {
-        return Json.error(status, body());
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body()).build();
     }
 }

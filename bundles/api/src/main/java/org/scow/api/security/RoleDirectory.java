@@ -1,0 +1,12 @@
+package org.scow.api.security;
+
+import java.util.Optional;
+
+/** Answers who a user is to the platform. Implemented by the management bundle; must answer from its database. */
+public interface RoleDirectory {
+    /** The user's roles, or empty if the platform does not know the user. */
+    Optional<UserRoles> rolesOf(String userId);
+
+    /** The tenant an account belongs to, or empty for an unknown account. */
+    Optional<String> tenantOfAccount(String account);
+}
