@@ -3,25 +3,26 @@
 #   ./scow.sh start    build, unpack into run/ (first time only), start, wait until the REST API answers
 #   ./scow.sh stop     stop the platform
 #   ./scow.sh status   is it running, and its health
-#   ./scow.sh console  admin shell (scow:cluster-list, scow:health, feature:list, ...)
+#   ./scow.sh console [command]  admin shell, or one command (scow:cluster-list, scow:health, feature:list, ...)
 #   ./scow.sh reset    stop and delete run/ (database, logs and configuration included)
 set -euo pipefail
 cd "$(dirname "$0")"
 RUN=run
 HEALTH=http://127.0.0.1:8181/api/v1/health
 
-home() { ls -d "$RUN"/scow-distribution-* 2>/dev/null | head -n 1; }
+home() { local h; h=$(ls -d "$RUN"/scow-distribution-* 2>/dev/null | head -n 1); [ -x "$h/bin/start" ] && echo "$h"; }
 die() { echo "scow: $*" >&2; exit 1; }
 
 start() {
   command -v java >/dev/null || die "Java 17 is required (apt-get install openjdk-17-jdk-headless)"
   command -v mvn >/dev/null || die "Maven is required (apt-get install maven)"
   echo "Building (tests skipped; run 'mvn verify' for them)..."
-  mvn -B -q install -DskipTests
+  mkdir -p "$RUN"
+  mvn -B -Dstyle.color=never install -DskipTests > "$RUN/build.log" 2>&1 \
+    || { tail -n 40 "$RUN/build.log"; die "build failed; the whole log is $RUN/build.log"; }
   local dist
   dist=$(ls karaf-distribution/target/scow-distribution-*.tar.gz)
   if [ -z "$(home)" ]; then
-    mkdir -p "$RUN"
     tar -xzf "$dist" -C "$RUN"
     first_start "$(home)"
   elif [ "$dist" -nt "$(home)/etc" ]; then
@@ -41,11 +42,11 @@ start() {
   echo "SCOW is up after $((SECONDS - t0)) s."
   echo "  REST API       http://localhost:8181/api/v1/health"
   echo "  API reference  http://localhost:8181/api/v1/docs"
-  echo "  Admin console  ./scow.sh console   (user karaf, password in $RUN/admin-password)"
+  echo "  Admin console  ./scow.sh console   (SSH key $RUN/admin-key; or user karaf, password in $RUN/admin-password)"
   echo "  Log            $h/data/log/karaf.log"
 }
 
-# The console's admin password: generated once, printed once, kept readable only by its owner.
+# The console's admin: a password and an SSH key, generated once, readable only by their owner.
 first_start() {
   local h=$1 pw
   pw=$(head -c 18 /dev/urandom | base64 | tr -d '/+=' | head -c 20)
@@ -53,8 +54,9 @@ first_start() {
 karaf = $pw,_g_:admingroup
 _g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh
 USERS
-  umask 077
-  echo "$pw" > "$RUN/admin-password"
+  (umask 077 && echo "$pw" > "$RUN/admin-password")
+  ssh-keygen -q -t rsa -b 3072 -N '' -C scow-admin -f "$RUN/admin-key"
+  echo "karaf=$(cut -d' ' -f2 "$RUN/admin-key.pub"),_g_:admingroup" >> "$h/etc/keys.properties"
   echo "Console admin password (also in $RUN/admin-password): $pw"
 }
 
@@ -67,9 +69,16 @@ case "${1:-}" in
     curl -s "$HEALTH" && echo ;;
   console)
     [ -n "$(home)" ] || die "not installed; run ./scow.sh start"
-    exec "$(home)/bin/client" -u karaf -p "$(cat "$RUN/admin-password")" ;;
+    shift
+    # OpenSSH rather than bin/client, which drops command output without a terminal (Karaf PR #2926)
+    exec ssh -q -p 8101 -i "$RUN/admin-key" -o IdentitiesOnly=yes -o StrictHostKeyChecking=no \
+      -o UserKnownHostsFile=/dev/null karaf@127.0.0.1 "$@" ;;
   reset)
-    [ -n "$(home)" ] && { "$(home)/bin/stop" 2>/dev/null || true; }
+    if [ -n "$(home)" ]; then
+      "$(home)/bin/stop" 2>/dev/null || true
+      # Karaf still writes to data/ while its JVM shuts down
+      for _ in $(seq 1 60); do pgrep -f "karaf.home=$PWD/$(home)" >/dev/null || break; sleep 0.5; done
+    fi
     rm -rf "$RUN" ;;
   *) sed -n '2,8p' "$0"; exit 2 ;;
 esac
