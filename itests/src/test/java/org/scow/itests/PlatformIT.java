@@ -41,8 +41,9 @@ public class PlatformIT extends PlatformTestSupport {
         Reply r = get("/api/v1/health");
         assertEquals(r.toString(), 200, r.status());
         assertEquals("UP", r.json().at("/checks/database/status").asText());
-        // the 'local' Crane cluster and the 'itest' cluster have no driver in this boot: degraded, not down
+        // the 'itest' cluster has no driver in this boot: degraded, not down
         assertEquals("DEGRADED", r.json().get("status").asText());
+        assertEquals(1, r.json().at("/checks/clusters/details/online").asInt());
         assertEquals(2, r.json().at("/checks/clusters/details/configured").asInt());
         assertFalse(r.json().get("version").asText().isEmpty());
     }
@@ -62,9 +63,10 @@ public class PlatformIT extends PlatformTestSupport {
         assertEquals(List.of("itest", "local"), ids);
         JsonNode local = get("/api/v1/clusters/local").json();
         assertEquals("crane", local.get("driver").asText());
-        assertFalse(local.get("online").asBoolean());
+        assertTrue("the embedded Crane cluster is online", local.get("online").asBoolean());
+        assertFalse(get("/api/v1/clusters/itest").json().get("online").asBoolean());
 
-        Reply offline = get("/api/v1/clusters/local/partitions");
+        Reply offline = get("/api/v1/clusters/itest/partitions");
         assertEquals(503, offline.status());
         assertEquals("CLUSTER_OFFLINE", offline.json().get("code").asText());
         Reply unknown = get("/api/v1/clusters/nope");
@@ -105,7 +107,8 @@ public class PlatformIT extends PlatformTestSupport {
         String health = shell("scow:health");
         assertTrue(health, health.contains("database") && health.contains("UP"));
         String show = shell("scow:cluster-show local");
-        assertTrue(show, show.contains("no 'crane' driver is installed"));
-        assertTrue(shell("scow:driver-list").isBlank());
+        assertTrue(show, show.contains("online") && show.contains("partition debug"));
+        assertTrue(shell("scow:cluster-show itest").contains("no 'test' driver is installed"));
+        assertEquals("crane", shell("scow:driver-list").trim());
     }
 }

@@ -116,6 +116,12 @@ public abstract class PlatformTestSupport {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** A POST with extra headers given as name, value, name, value... */
+    protected static Reply post(String path, String json, String... headers) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(BASE + path)).header("Content-Type", "application/json")
+                .headers(headers).POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     protected static Reply put(String path, String json) throws Exception {
         return send(HttpRequest.newBuilder(URI.create(BASE + path)).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json)));

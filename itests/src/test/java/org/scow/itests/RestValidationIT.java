@@ -91,6 +91,8 @@ public class RestValidationIT extends PlatformTestSupport {
         rejects(post(C + "/jobs", GOOD_JOB.replace("\"partition\":\"debug\",", "")), 400, "partition");
         rejects(post(C + "/jobs", GOOD_JOB.replace("valid", "a;rm -rf /")), 400, "account");
         rejects(post(C + "/jobs", GOOD_JOB.replace("\"/tmp\"", "\"tmp\"")), 400, "workingDirectory");
+        rejects(post(C + "/jobs", GOOD_JOB.replace("\"/tmp\"", "\"/tmp\",\"stdout\":\"o\\n#SBATCH --uid=0\"")), 400,
+                "stdout");
         rejects(post(C + "/jobs", GOOD_JOB.replace("\"true\"", "\"  \"")), 400, "script");
         rejects(post(C + "/jobs", GOOD_JOB.replace("\"ok\"", "\"\"")), 400, "name");
         rejects(post(C + "/jobs", GOOD_JOB.replace("\"gpusPerNode\":0",

@@ -58,6 +58,9 @@ public record JobSpec(String user, String name, String account, String partition
         if (workingDirectory == null || !workingDirectory.startsWith("/")) {
             throw SchedulerException.invalid("workingDirectory", "must be an absolute path");
         }
+        requireLine("workingDirectory", workingDirectory);
+        requireLine("stdout", stdout);
+        requireLine("stderr", stderr);
         for (String option : extraOptions) {
             if (option == null || option.isBlank() || option.indexOf('\n') >= 0) {
                 throw SchedulerException.invalid("extraOptions", "each option must be one non-empty line");
@@ -68,6 +71,13 @@ public record JobSpec(String user, String name, String account, String partition
     /** Total CPU cores requested. */
     public int totalCores() {
         return nodes * coresPerNode;
+    }
+
+    /** Paths end up in directive lines: a line break would start a new script line. */
+    static void requireLine(String field, String value) throws SchedulerException {
+        if (value != null && (value.isBlank() || value.chars().anyMatch(Character::isISOControl))) {
+            throw SchedulerException.invalid(field, "must be one line without control characters");
+        }
     }
 
     static void requireText(String field, String value) throws SchedulerException {

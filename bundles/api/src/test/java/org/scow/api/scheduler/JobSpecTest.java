@@ -72,6 +72,9 @@ public class JobSpecTest {
         assertInvalid("script", set(10, null));
         assertInvalid("workingDirectory", set(11, "relative"));
         assertInvalid("workingDirectory", set(11, null));
+        assertInvalid("workingDirectory", set(11, "/tmp\n#SBATCH --uid=0"));
+        assertInvalid("stdout", set(12, "out.txt\nrm -rf ~"));
+        assertInvalid("stderr", set(13, "err\u0000"));
         List<String> withBlank = new ArrayList<>(List.of("--a", " "));
         assertInvalid("extraOptions", set(14, withBlank));
         assertInvalid("extraOptions", set(14, List.of("--a\n--b")));

@@ -611,18 +611,56 @@ public final class Controller implements AutoCloseable {
 
     /** A node daemon reports a job finished with {@code exitCode} (OOM kills report {@code oom}). */
     public void jobFinished(long jobId, int exitCode, boolean oom) {
+        jobEnded(jobId, oom ? JobState.OUT_OF_MEMORY : exitCode == 0 ? JobState.COMPLETED : JobState.FAILED, exitCode);
+    }
+
+    /**
+     * A node daemon reports how a running job ended, as the node saw it: COMPLETED, FAILED, OUT_OF_MEMORY (cgroup
+     * OOM kill), TIMEOUT (the node enforced the limit before the controller's pass did) or NODE_FAIL (the node lost
+     * the job, e.g. it died while its node daemon was down). The node has already killed what was left, so nothing
+     * is sent back to it. A job the controller ended meanwhile (cancel, its own timeout) is INVALID_STATE.
+     */
+    public void jobEnded(long jobId, JobState state, int exitCode) {
+        jobEnded(jobId, 0, state, exitCode);
+    }
+
+    /**
+     * As {@link #jobEnded(long, JobState, int)} for the run that started at {@code runStart} (epoch s; 0: the
+     * current run). A requeued job runs again under its id, so a late report about an earlier run must not end the
+     * new one: it is INVALID_STATE.
+     */
+    public void jobEnded(long jobId, long runStart, JobState state, int exitCode) {
+        if (state == null || !state.finished() || state == JobState.CANCELLED) {
+            throw CtldException.invalid("state", "a node may report COMPLETED, FAILED, OUT_OF_MEMORY, TIMEOUT or NODE_FAIL, not " + state);
+        }
         long lsn;
         lock.lock();
         try {
             Job j = live.get(jobId);
             if (j == null || j.state != JobState.RUNNING) throw CtldException.state("job " + jobId + " is not running");
-            doEnd(j, oom ? JobState.OUT_OF_MEMORY : exitCode == 0 ? JobState.COMPLETED : JobState.FAILED, exitCode, clock.nowSec());
+            if (runStart != 0 && j.startTime != runStart) {
+                throw CtldException.state("job " + jobId + " runs again since " + j.startTime + "; the report is about an earlier run");
+            }
+            doEnd(j, state, exitCode, clock.nowSec());
+            toTerminate.remove(j);
             lsn = lastLsn;
             maybeSnapshotLocked();
         } finally {
             lock.unlock();
         }
         awaitDurable(lsn);
+    }
+
+    /** The running jobs (e.g. for a node daemon to reconcile with after a restart). Their descriptions are immutable. */
+    public List<Job> runningJobs() {
+        lock.lock();
+        try {
+            List<Job> l = new ArrayList<>();
+            for (Job j : running) if (j.state == JobState.RUNNING) l.add(j);
+            return l;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Reports many finished jobs (ids with exit codes) with one flush; unknown or not-running ids are skipped. */
@@ -1203,6 +1241,36 @@ public final class Controller implements AutoCloseable {
                 List<String> parts = new ArrayList<>();
                 for (Partition p : n.partitions) parts.add(p.name);
                 out.add(new NodeView(n.name, n.state(), n.reason, n.cpus, n.allocCpu, n.memMb, n.allocMem, n.gpuTotal(), n.gpuAlloc(), parts));
+            }
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A partition's configuration and current state, with its pending and running job counts. */
+    public record PartitionView(String name, List<String> nodes, int cpus, long memMb, int gpus, long maxTimeSec,
+                                long defaultTimeSec, boolean up, boolean isDefault, int pendingJobs, int runningJobs) {
+    }
+
+    /** Every partition in configuration order; job counts come from one walk over the live jobs. */
+    public List<PartitionView> partitions() {
+        lock.lock();
+        try {
+            int[] pend = new int[cluster.partitions.length];
+            int[] run = new int[cluster.partitions.length];
+            for (Job j : live.values()) {
+                Partition p = cluster.partitionByName.get(j.desc.partition());
+                if (p == null) continue;
+                if (j.state == JobState.PENDING) pend[p.idx]++;
+                else if (j.state == JobState.RUNNING) run[p.idx]++;
+            }
+            List<PartitionView> out = new ArrayList<>();
+            for (Partition p : cluster.partitions) {
+                List<String> names = new ArrayList<>(p.nodes.length);
+                for (int n : p.nodes) names.add(cluster.nodes[n].name);
+                out.add(new PartitionView(p.name, names, p.totalCpus, p.totalMemMb, p.totalGpus, p.maxTimeSec,
+                        p.defaultTimeSec, p.up, p.isDefault, pend[p.idx], run[p.idx]));
             }
             return out;
         } finally {

@@ -56,6 +56,31 @@ public final class CtldConfig {
     public long historyRetentionSec = 30L * 86400;
     /** Take a snapshot (and drop old WAL segments) after this many WAL records; 0 disables. */
     public long snapshotEveryRecords = 2_000_000;
+    // ---- network server (crane-server); kept here so one file configures the whole daemon
+    /** Address the gRPC server binds; loopback unless the operator opens it up (credentials are bearer tokens). */
+    public String listenAddress = "127.0.0.1";
+    public int listenPort = 10011;
+    /** HMAC key that signs credentials; default {@code StateDir/auth.key}, created on first start. */
+    public Path authKeyFile;
+    /** End jobs after their script's {@code sleep} instead of running them: only until the node daemon exists. */
+    public boolean simulatedNodes;
+    /** A submission wakes the scheduler, but passes start at most this often. */
+    public long minPassGapMs = 20;
+    // ---- single-machine cluster: the controller runs the jobs itself (crane-craned's LocalLauncher)
+    /** Run started jobs on this machine, in the controller's process, with the real executor. */
+    public boolean localExecutor;
+    /** Executor spool (job scripts, status); default {@code StateDir/spool}. Job users must be able to reach it. */
+    public Path spoolDir;
+    /** Run jobs as their Unix users (needs root); false is single-user mode: only the daemon user's jobs run. */
+    public boolean runJobsAsUser = true;
+    /** {@code auto}, {@code off} or {@code required}. */
+    public String cgroups = "auto";
+    /** Seconds between SIGTERM and SIGKILL when a job is cancelled or times out. */
+    public long killWaitSec = 10;
+    /** Also set SLURM_* aliases of the CRANE_* job variables. */
+    public boolean slurmCompatibleEnv;
+    /** GPUs of this machine handed out as CUDA_VISIBLE_DEVICES; -1 asks nvidia-smi. */
+    public int nodeGpus = -1;
 
     public record NodeDef(String names, int cpus, long memMb, String gres, Set<String> features) {
     }
@@ -152,6 +177,21 @@ public final class CtldConfig {
             case "HistoryRetentionJobs" -> historyRetentionJobs = Integer.parseInt(v);
             case "HistoryRetention" -> historyRetentionSec = TimeSpec.parseDuration(key, v);
             case "SnapshotEveryRecords" -> snapshotEveryRecords = Long.parseLong(v);
+            case "ListenAddress" -> listenAddress = v;
+            case "ListenPort" -> listenPort = Integer.parseInt(v);
+            case "AuthKeyFile" -> authKeyFile = Path.of(v);
+            case "SimulatedNodes" -> simulatedNodes = Boolean.parseBoolean(v);
+            case "MinPassGapMs" -> minPassGapMs = Long.parseLong(v);
+            case "LocalExecutor" -> localExecutor = Boolean.parseBoolean(v);
+            case "SpoolDir" -> spoolDir = Path.of(v);
+            case "RunJobsAsUser" -> runJobsAsUser = Boolean.parseBoolean(v);
+            case "Cgroups" -> {
+                if (!v.matches("auto|off|required")) throw CtldException.invalid("config", "Cgroups must be auto, off or required");
+                cgroups = v;
+            }
+            case "KillWait" -> killWaitSec = Long.parseLong(v);
+            case "SlurmCompatibleEnv" -> slurmCompatibleEnv = Boolean.parseBoolean(v);
+            case "NodeGpus" -> nodeGpus = Integer.parseInt(v);
             default -> throw CtldException.invalid("config", "unknown key '" + key + "'");
         }
     }

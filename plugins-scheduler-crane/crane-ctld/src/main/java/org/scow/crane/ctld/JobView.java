@@ -12,7 +12,8 @@ public record JobView(long id, String displayId, long arrayJobId, int arrayTaskI
                       String account, String partition, String qos, JobState state, String reason,
                       int nodes, int cpus, long memPerNodeMb, String gres, long timeLimitSec, long submitTime,
                       long startTime, long endTime, long expectedStart, long priority, String nodeList,
-                      int exitCode, boolean held, String comment, int requeueCount) {
+                      int exitCode, boolean held, String comment, int requeueCount, int gresPerNode,
+                      String workDir, String stdout, String stderr) {
 
     static JobView of(Job j, Node[] all) {
         String nl = null;
@@ -25,6 +26,7 @@ public record JobView(long id, String displayId, long arrayJobId, int arrayTaskI
                 j.desc.account(), j.desc.partition(), j.desc.qos(), j.state,
                 j.state == JobState.PENDING ? j.reason.label : null, j.desc.nodes(), j.desc.totalCpus(),
                 j.desc.memPerNodeMb(), j.desc.gresSpec(), j.timeLimitSec, j.submitTime, j.startTime, j.endTime,
-                j.expectedStart, j.priority, nl, j.exitCode, j.held, j.desc.comment(), j.requeueCount);
+                j.expectedStart, j.priority, nl, j.exitCode, j.held, j.desc.comment(), j.requeueCount,
+                j.desc.gresPerNode(), j.desc.workDir(), j.desc.stdout(), j.desc.stderr());
     }
 }

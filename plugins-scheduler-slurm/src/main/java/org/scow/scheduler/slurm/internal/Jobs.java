@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.scow.api.scheduler.BatchScript;
 import org.scow.api.scheduler.ErrorCode;
 import org.scow.api.scheduler.JobInfo;
 import org.scow.api.scheduler.JobSpec;
@@ -33,7 +34,7 @@ public final class Jobs {
 
     public SubmittedJob submit(JobSpec spec) throws SchedulerException {
         spec.validate();
-        String script = JobScripts.render(spec);
+        String script = BatchScript.render(spec, BatchScript.SBATCH);
         return new SubmittedJob(sbatch(spec.user(), script, spec.workingDirectory()), script);
     }
 

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.junit.Test;
+import org.scow.api.scheduler.BatchScript;
 import org.scow.api.scheduler.ClusterConfig;
 import org.scow.api.scheduler.ErrorCode;
 import org.scow.api.scheduler.JobFilter;
@@ -63,7 +64,7 @@ public class JobsTest {
                 .findFirst().orElseThrow();
         assertEquals(List.of("/usr/sbin/runuser", "-u", "alice", "--", "/opt/slurm/bin/sbatch", "--parsable"),
                 sbatch.argv());
-        assertEquals(JobScripts.render(spec), sbatch.stdin());
+        assertEquals(BatchScript.render(spec, BatchScript.SBATCH), sbatch.stdin());
         assertEquals("/home/alice", sbatch.env().get("HOME"));
         assertEquals("alice", sbatch.env().get("USER"));
         assertFalse("the platform's environment stays out of jobs", sbatch.env().containsKey("JAVA_HOME"));

@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import org.scow.api.scheduler.BatchScript;
 import org.scow.api.scheduler.AccountBlockStatus;
 import org.scow.api.scheduler.ClusterAccount;
 import org.scow.api.scheduler.ClusterUsage;
@@ -235,7 +236,7 @@ public final class InMemoryDriver implements SchedulerDriver {
                     spec.partition(), qos(spec.qos()), spec.nodes(), spec.coresPerNode(), spec.gpusPerNode(), memory,
                     limit, spec.workingDirectory(), spec.stdout(), spec.stderr(),
                     script.durationMs(settings.jobDurationMs()), script.exitCode(), now());
-            return enqueue(job, Script.render(spec));
+            return enqueue(job, BatchScript.render(spec, BatchScript.SBATCH));
         }
     }
 

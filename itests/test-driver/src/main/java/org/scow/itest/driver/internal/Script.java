@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.scow.api.scheduler.JobSpec;
 import org.scow.api.scheduler.SchedulerException;
 
 /**
@@ -173,42 +172,4 @@ record Script(Map<String, String> directives, Long sleepMs, int exitCode) {
         }
     }
 
-    /** The batch script a {@link JobSpec} becomes: its options as directives, then its commands. */
-    static String render(JobSpec spec) {
-        String body = spec.script();
-        String shebang = "#!/bin/bash";
-        if (body.startsWith("#!")) {
-            int nl = body.indexOf('\n');
-            shebang = nl < 0 ? body : body.substring(0, nl);
-            body = nl < 0 ? "" : body.substring(nl + 1);
-        }
-        StringBuilder s = new StringBuilder(shebang).append('\n');
-        directive(s, "job-name", spec.name());
-        directive(s, "account", spec.account());
-        directive(s, "partition", spec.partition());
-        directive(s, "qos", spec.qos());
-        directive(s, "nodes", spec.nodes());
-        directive(s, "ntasks-per-node", 1);
-        directive(s, "cpus-per-task", spec.coresPerNode());
-        directive(s, "gres", spec.gpusPerNode() > 0 ? "gpu:" + spec.gpusPerNode() : null);
-        directive(s, "mem", spec.memoryMbPerNode() == null ? null : spec.memoryMbPerNode() + "M");
-        directive(s, "time", spec.timeLimitMinutes());
-        directive(s, "chdir", spec.workingDirectory());
-        directive(s, "output", spec.stdout());
-        directive(s, "error", spec.stderr());
-        for (String option : spec.extraOptions()) {
-            s.append(DIRECTIVE).append(' ').append(option).append('\n');
-        }
-        s.append(body);
-        if (!body.endsWith("\n")) {
-            s.append('\n');
-        }
-        return s.toString();
-    }
-
-    private static void directive(StringBuilder s, String option, Object value) {
-        if (value != null) {
-            s.append(DIRECTIVE).append(" --").append(option).append('=').append(value).append('\n');
-        }
-    }
 }

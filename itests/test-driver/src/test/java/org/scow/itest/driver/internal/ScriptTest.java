@@ -10,6 +10,7 @@ import java.util.Map;
 
 import org.junit.Test;
 import org.scow.api.scheduler.ErrorCode;
+import org.scow.api.scheduler.BatchScript;
 import org.scow.api.scheduler.JobSpec;
 import org.scow.api.scheduler.SchedulerException;
 
@@ -78,10 +79,10 @@ public class ScriptTest {
     }
 
     @Test
-    public void rendersASpecAsDirectivesThenCommands() {
+    public void parsesTheSharedRenderingOfASpec() throws Exception {
         JobSpec spec = new JobSpec("alice", "n", "a1", "debug", null, 2, 4, 1, 1000L, 30L,
                 "#!/bin/sh\necho hi", "/tmp", "out-%j", null, List.of("--exclusive"));
-        String script = Script.render(spec);
+        String script = BatchScript.render(spec, BatchScript.SBATCH);
         assertTrue(script, script.startsWith("#!/bin/sh\n#SBATCH --job-name=n\n"));
         assertTrue(script, script.endsWith("#SBATCH --exclusive\necho hi\n"));
         Script back = Script.parse(script);

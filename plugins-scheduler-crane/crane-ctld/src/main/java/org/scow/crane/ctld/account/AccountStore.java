@@ -375,7 +375,8 @@ public final class AccountStore {
     public Membership requireMember(String user, String account) {
         Account a = requireAccount(account);
         Membership m = a.members.get(user);
-        if (m == null) throw CtldException.notFound("user", "user '" + user + "' is not in account '" + account + "'");
+        // field "membership" (not "user") so clients can tell "not a member" from "no such user"
+        if (m == null) throw CtldException.notFound("membership", "user '" + user + "' is not in account '" + account + "'");
         return m;
     }
 }

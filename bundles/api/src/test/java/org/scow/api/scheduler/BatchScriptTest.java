@@ -1,15 +1,12 @@
-package org.scow.scheduler.slurm.internal;
+package org.scow.api.scheduler;
 
-import org.scow.api.scheduler.ErrorCode;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.util.List;
-
 import org.junit.Test;
-import org.scow.api.scheduler.JobSpec;
 
-public class JobScriptsTest {
+public class BatchScriptTest {
 
     private static JobSpec spec(String name, String script, Long mem, Long time, int gpus, List<String> extra) {
         return new JobSpec("alice", name, "physics", "debug", null, 2, 4, gpus, mem, time, script, "/home/alice/run",
@@ -18,8 +15,8 @@ public class JobScriptsTest {
 
     @Test
     public void everyOptionBecomesADirective() throws Exception {
-        String s = JobScripts.render(new JobSpec("alice", "sim", "physics", "debug", "high", 2, 4, 1, 2048L, 30L,
-                "srun ./sim", "/home/alice/run", "out-%j.txt", "err-%j.txt", List.of("--exclusive")));
+        String s = BatchScript.render(new JobSpec("alice", "sim", "physics", "debug", "high", 2, 4, 1, 2048L, 30L,
+                "srun ./sim", "/home/alice/run", "out-%j.txt", "err-%j.txt", List.of("--exclusive")), BatchScript.SBATCH);
         assertEquals("#!/bin/bash\n"
                 + "#SBATCH --job-name=sim\n"
                 + "#SBATCH --account=physics\n"
@@ -40,14 +37,14 @@ public class JobScriptsTest {
 
     @Test
     public void optionalOptionsAreLeftOut() throws Exception {
-        String s = JobScripts.render(spec("sim", "true", null, null, 0, List.of()));
+        String s = BatchScript.render(spec("sim", "true", null, null, 0, List.of()), BatchScript.SBATCH);
         assertTrue(!s.contains("--mem") && !s.contains("--time") && !s.contains("--gres") && !s.contains("--qos")
                 && !s.contains("--output"));
     }
 
     @Test
     public void theScriptsOwnShebangComesFirst() throws Exception {
-        String s = JobScripts.render(spec("py", "#!/usr/bin/env python3\nprint('hi')", null, null, 0, List.of()));
+        String s = BatchScript.render(spec("py", "#!/usr/bin/env python3\nprint('hi')", null, null, 0, List.of()), BatchScript.SBATCH);
         assertTrue(s, s.startsWith("#!/usr/bin/env python3\n#SBATCH --job-name=py\n"));
         assertTrue(s, s.endsWith("#SBATCH --chdir=/home/alice/run\nprint('hi')\n"));
     }
@@ -56,17 +53,23 @@ public class JobScriptsTest {
     public void aLineBreakInAValueCannotStartANewScriptLine() {
         JobSpec bad = new JobSpec("alice", "sim", "physics", "debug", null, 1, 1, 0, null, null, "true", "/tmp",
                 "out.txt\nrm -rf ~", null, List.of());
-        var e = AccountsTest.expect(ErrorCode.INVALID_ARGUMENT, () -> JobScripts.render(bad));
+        SchedulerException e = null;
+        try {
+            BatchScript.render(bad, BatchScript.SBATCH);
+        } catch (SchedulerException expected) {
+            e = expected;
+        }
+        assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
         assertEquals("stdout", e.details().get("field"));
     }
 
     @Test
     public void valuesWithSpacesOrQuotesAreQuotedTheWaySbatchReadsThem() throws Exception {
-        assertEquals("plain-name_1.0", JobScripts.quote("plain-name_1.0"));
-        assertEquals("\"my job\"", JobScripts.quote("my job"));
-        assertEquals("\"say \\\"hi\\\"\"", JobScripts.quote("say \"hi\""));
-        assertEquals("\"a\\\\b c#d\"", JobScripts.quote("a\\b c#d"));
-        assertTrue(JobScripts.render(spec("my job", "true", null, null, 0, List.of()))
+        assertEquals("plain-name_1.0", BatchScript.quote("plain-name_1.0"));
+        assertEquals("\"my job\"", BatchScript.quote("my job"));
+        assertEquals("\"say \\\"hi\\\"\"", BatchScript.quote("say \"hi\""));
+        assertEquals("\"a\\\\b c#d\"", BatchScript.quote("a\\b c#d"));
+        assertTrue(BatchScript.render(spec("my job", "true", null, null, 0, List.of()), BatchScript.SBATCH)
                 .contains("#SBATCH --job-name=\"my job\"\n"));
     }
 }

@@ -1,0 +1,840 @@
+package org.scow.billing.internal;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import javax.persistence.EntityManager;
+import javax.persistence.EntityManagerFactory;
+import javax.persistence.LockModeType;
+import javax.persistence.PersistenceException;
+import javax.persistence.TypedQuery;
+import org.scow.api.scheduler.JobInfo;
+import org.scow.api.scheduler.Names;
+import org.scow.api.scheduler.Partition;
+import org.scow.management.Actor;
+import org.scow.management.AuditLog;
+import org.scow.management.BlockFacts;
+import org.scow.management.ManagementException;
+import org.scow.management.ManagementService;
+import org.scow.management.Model;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Balances, payments, charges, prices and the stored jobs. Balances change only by atomic
+ * {@code UPDATE ... SET balance = balance + ?} inside the transaction that writes the matching pay or charge record,
+ * so concurrent payments and charges never lose an update. A job is charged exactly once: its row is unique per
+ * (cluster, job id), and charging first flips it from PENDING to CHARGED with a conditional update that only one
+ * transaction can win; the charge records are unique per (target, job) as a second guard.
+ */
+public class BillingStore implements BlockFacts {
+    private static final Logger LOG = LoggerFactory.getLogger(BillingStore.class);
+    public static final String ACCOUNT = "ACCOUNT";
+    public static final String TENANT = "TENANT";
+    static final String PENDING = "PENDING";
+    static final String CHARGED = "CHARGED";
+    static final String UNMANAGED = "UNMANAGED";
+    static final String NO_PRICE = "NO_PRICE";
+
+    private final EntityManagerFactory emf;
+    private final ManagementService management;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final Pricing pricing;
+    private volatile Consumer<String> accountStateChanged = a -> { };
+
+    public record Balance(String targetType, String target, BigDecimal balance, BigDecimal threshold,
+                          Boolean belowThreshold) {
+    }
+
+    public record Payment(long id, String targetType, String target, BigDecimal amount, String method,
+                          String comment, String actor, String sourceIp, Instant paidAt) {
+    }
+
+    public record Charge(long id, String targetType, String target, String account, String user, BigDecimal amount,
+                         String kind, String cluster, String jobId, String comment, Instant chargedAt) {
+    }
+
+    public record Price(long id, String tenant, String cluster, String partition, String qos, BigDecimal price,
+                        AmountStrategy amount, Instant validFrom, Instant createdAt, String createdBy,
+                        String comment) {
+    }
+
+    public record UserLimit(String account, String user, BigDecimal limit, BigDecimal used, boolean exceeded) {
+    }
+
+    public record StoredJob(String cluster, String jobId, String account, String tenant, String user,
+                            String partition, String qos, String state, Instant endTime, long elapsedSeconds,
+                            BigDecimal accountCharge, BigDecimal tenantCharge, String chargeState) {
+    }
+
+    public BillingStore(EntityManagerFactory emf, ManagementService management, AuditLog audit, Clock clock,
+                        Pricing pricing) {
+        this.emf = emf;
+        this.management = management;
+        this.audit = audit;
+        this.clock = clock;
+        this.pricing = pricing;
+    }
+
+    /** Called with an account after a committed change of its balance-or-limit block state. */
+    public void onAccountStateChanged(Consumer<String> listener) {
+        this.accountStateChanged = listener == null ? a -> { } : listener;
+    }
+
+    // ---- payments and manual charges ----------------------------------------------------------------------------
+
+    public Balance pay(Actor actor, String targetType, String target, BigDecimal amount, String method,
+                       String comment) {
+        return audited(actor, "PAY", targetType, target, params("amount", amount, "method", method, "comment",
+                comment), () -> {
+            BigDecimal m = Money.positive("amount", amount);
+            checkText("method", method, 64);
+            checkText("comment", comment, 1000);
+            String tenant = resolve(targetType, target);
+            boolean flipped = tx(em -> {
+                PayRecordEntity p = new PayRecordEntity();
+                p.targetType = targetType;
+                p.target = target;
+                p.amount = m;
+                p.method = method;
+                p.comment = comment;
+                p.actor = actor.userId();
+                p.sourceIp = actor.sourceIp();
+                p.paidAt = now();
+                em.persist(p);
+                return ACCOUNT.equals(targetType) ? addToAccount(em, target, m) : addToTenant(em, tenant, m);
+            });
+            if (flipped) {
+                notifyChanged(target);
+            }
+            return balance(targetType, target);
+        });
+    }
+
+    /** A charge by hand (e.g. storage or a correction), recorded as kind MANUAL. */
+    public Balance charge(Actor actor, String targetType, String target, BigDecimal amount, String comment) {
+        return audited(actor, "CHARGE", targetType, target, params("amount", amount, "comment", comment), () -> {
+            BigDecimal m = Money.positive("amount", amount);
+            checkText("comment", comment, 1000);
+            String tenant = resolve(targetType, target);
+            boolean flipped = tx(em -> {
+                ChargeRecordEntity c = new ChargeRecordEntity();
+                c.targetType = targetType;
+                c.target = target;
+                c.account = ACCOUNT.equals(targetType) ? target : null;
+                c.amount = m;
+                c.kind = "MANUAL";
+                c.comment = comment;
+                c.chargedAt = now();
+                em.persist(c);
+                return ACCOUNT.equals(targetType) ? addToAccount(em, target, m.negate())
+                        : addToTenant(em, tenant, m.negate());
+            });
+            if (flipped) {
+                notifyChanged(target);
+            }
+            return balance(targetType, target);
+        });
+    }
+
+    public Balance balance(String targetType, String target) {
+        String tenant = resolve(targetType, target);
+        return read(em -> {
+            if (ACCOUNT.equals(targetType)) {
+                AccountBalanceEntity b = em.find(AccountBalanceEntity.class, target);
+                BigDecimal threshold = b.threshold != null ? b.threshold : tenantThreshold(em, tenant);
+                return new Balance(ACCOUNT, target, b.balance, threshold, b.balance.compareTo(threshold) <= 0);
+            }
+            TenantBalanceEntity t = em.find(TenantBalanceEntity.class, target);
+            return new Balance(TENANT, target, t.balance, t.accountThreshold, null);
+        });
+    }
+
+    /** Block threshold of one account; null falls back to its tenant's default. */
+    public Balance setAccountThreshold(Actor actor, String account, BigDecimal threshold) {
+        return audited(actor, "SET_ACCOUNT_THRESHOLD", ACCOUNT, account, params("threshold", threshold), () -> {
+            BigDecimal t = threshold == null ? null : Money.amount("threshold", threshold);
+            resolve(ACCOUNT, account);
+            boolean flipped = tx(em -> {
+                em.createQuery("UPDATE AccountBalanceEntity b SET b.threshold = :t WHERE b.account = :a")
+                        .setParameter("t", t).setParameter("a", account).executeUpdate();
+                return addToAccount(em, account, BigDecimal.ZERO);
+            });
+            if (flipped) {
+                notifyChanged(account);
+            }
+            return balance(ACCOUNT, account);
+        });
+    }
+
+    /** Default block threshold of a tenant's accounts. */
+    public Balance setTenantAccountThreshold(Actor actor, String tenant, BigDecimal threshold) {
+        return audited(actor, "SET_TENANT_ACCOUNT_THRESHOLD", TENANT, tenant, params("threshold", threshold), () -> {
+            BigDecimal t = Money.amount("threshold", threshold);
+            resolve(TENANT, tenant);
+            List<String> flipped = tx(em -> {
+                em.createQuery("UPDATE TenantBalanceEntity b SET b.accountThreshold = :t WHERE b.tenant = :n")
+                        .setParameter("t", t).setParameter("n", tenant).executeUpdate();
+                List<String> accounts = em.createQuery(
+                        "SELECT b.account FROM AccountBalanceEntity b WHERE b.tenant = :n AND b.threshold IS NULL",
+                        String.class).setParameter("n", tenant).getResultList();
+                List<String> out = new ArrayList<>();
+                for (String a : accounts) {
+                    if (addToAccount(em, a, BigDecimal.ZERO)) {
+                        out.add(a);
+                    }
+                }
+                return out;
+            });
+            flipped.forEach(this::notifyChanged);
+            return balance(TENANT, tenant);
+        });
+    }
+
+    public List<Payment> payments(String targetType, String target, Instant from, Instant to, int limit) {
+        return read(em -> records(em, "PayRecordEntity", "paidAt", PayRecordEntity.class, targetType, target, from,
+                to, limit).stream().map(p -> new Payment(p.id, p.targetType, p.target, p.amount, p.method, p.comment,
+                p.actor, p.sourceIp, p.paidAt)).toList());
+    }
+
+    public List<Charge> charges(String targetType, String target, Instant from, Instant to, int limit) {
+        return read(em -> records(em, "ChargeRecordEntity", "chargedAt", ChargeRecordEntity.class, targetType, target,
+                from, to, limit).stream().map(c -> new Charge(c.id, c.targetType, c.target, c.account, c.userId,
+                c.amount, c.kind, c.cluster, c.jobId, c.comment, c.chargedAt)).toList());
+    }
+
+    private <T> List<T> records(EntityManager em, String entity, String timeField, Class<T> type, String targetType,
+                                String target, Instant from, Instant to, int limit) {
+        checkRange(from, to);
+        if (limit < 1 || limit > 10_000) {
+            throw ManagementException.invalid("limit", "must be 1..10000");
+        }
+        StringBuilder q = new StringBuilder("SELECT r FROM " + entity + " r WHERE 1 = 1");
+        Map<String, Object> p = new LinkedHashMap<>();
+        if (targetType != null) {
+            q.append(" AND r.targetType = :tt");
+            p.put("tt", checkTargetType(targetType));
+        }
+        if (target != null) {
+            q.append(" AND r.target = :t");
+            p.put("t", target);
+        }
+        if (from != null) {
+            q.append(" AND r.").append(timeField).append(" >= :from");
+            p.put("from", from);
+        }
+        if (to != null) {
+            q.append(" AND r.").append(timeField).append(" <= :to");
+            p.put("to", to);
+        }
+        q.append(" ORDER BY r.").append(timeField).append(" DESC, r.id DESC");
+        TypedQuery<T> query = em.createQuery(q.toString(), type);
+        p.forEach(query::setParameter);
+        return query.setMaxResults(limit).getResultList();
+    }
+
+    static void checkRange(Instant from, Instant to) {
+        if (from != null && to != null && from.isAfter(to)) {
+            throw ManagementException.invalid("from", "time range starts after it ends: " + from + " > " + to);
+        }
+    }
+
+    // ---- per-user job-charge limits -----------------------------------------------------------------------------
+
+    public UserLimit setUserLimit(Actor actor, String account, String user, BigDecimal limit) {
+        return audited(actor, "SET_USER_CHARGE_LIMIT", ACCOUNT, account, params("user", user, "limit", limit), () -> {
+            BigDecimal l = Money.nonNegative("limit", limit);
+            requireMember(account, user);
+            return changeLimit(account, user, e -> e.chargeLimit = l);
+        });
+    }
+
+    /** Removes the limit (and so any block it caused). */
+    public UserLimit cancelUserLimit(Actor actor, String account, String user) {
+        return audited(actor, "CANCEL_USER_CHARGE_LIMIT", ACCOUNT, account, params("user", user), () -> {
+            requireMember(account, user);
+            return changeLimit(account, user, e -> e.chargeLimit = null);
+        });
+    }
+
+    /** Starts counting the user's job charges from zero again. */
+    public UserLimit resetUserUsage(Actor actor, String account, String user) {
+        return audited(actor, "RESET_USER_CHARGE_USAGE", ACCOUNT, account, params("user", user), () -> {
+            requireMember(account, user);
+            return changeLimit(account, user, e -> e.used = Money.zero());
+        });
+    }
+
+    public UserLimit userLimit(String account, String user) {
+        requireMember(account, user);
+        return read(em -> {
+            UserLimitEntity e = findLimit(em, account, user);
+            return e == null ? new UserLimit(account, user, null, Money.zero(), false) : toLimit(e);
+        });
+    }
+
+    private UserLimit changeLimit(String account, String user, Consumer<UserLimitEntity> change) {
+        ensureLimitRow(account, user);
+        UserLimit l = tx(em -> {
+            UserLimitEntity e = findLimit(em, account, user);
+            em.lock(e, LockModeType.PESSIMISTIC_WRITE);
+            em.refresh(e);
+            change.accept(e);
+            return toLimit(e);
+        });
+        notifyChanged(account);
+        return l;
+    }
+
+    private static UserLimit toLimit(UserLimitEntity e) {
+        return new UserLimit(e.account, e.userId, e.chargeLimit, e.used,
+                e.chargeLimit != null && e.used.compareTo(e.chargeLimit) >= 0);
+    }
+
+    private void requireMember(String account, String user) {
+        Model.Account a = management.account(account)
+                .orElseThrow(() -> ManagementException.notFound("account", account));
+        if (a.members().stream().noneMatch(m -> m.userId().equals(user))) {
+            if (management.user(user).isEmpty()) {
+                throw ManagementException.notFound("user", user);
+            }
+            throw new ManagementException(404, "USER_NOT_IN_ACCOUNT", "user '" + user + "' is not in account '"
+                    + account + "'", Map.of("account", account, "user", user));
+        }
+    }
+
+    private static UserLimitEntity findLimit(EntityManager em, String account, String user) {
+        List<UserLimitEntity> l = em.createQuery(
+                        "SELECT u FROM UserLimitEntity u WHERE u.account = :a AND u.userId = :u", UserLimitEntity.class)
+                .setParameter("a", account).setParameter("u", user).getResultList();
+        return l.isEmpty() ? null : l.get(0);
+    }
+
+    private void ensureLimitRow(String account, String user) {
+        insertIfAbsent(em -> findLimit(em, account, user) != null, em -> {
+            UserLimitEntity e = new UserLimitEntity();
+            e.account = account;
+            e.userId = user;
+            e.used = Money.zero();
+            em.persist(e);
+        });
+    }
+
+    // ---- prices -------------------------------------------------------------------------------------------------
+
+    /**
+     * Adds an immutable price item; it replaces the item of the same key from {@code validFrom} (default now) on.
+     * Prices are not changed retroactively: {@code validFrom} may not lie in the past.
+     */
+    public Price addPrice(Actor actor, String tenant, String cluster, String partition, String qos, BigDecimal price,
+                          AmountStrategy amount, Instant validFrom, String comment) {
+        return audited(actor, "ADD_PRICE", tenant == null ? "PLATFORM" : TENANT, tenant == null ? "default" : tenant,
+                params("cluster", cluster, "partition", partition, "qos", qos, "price", price, "amount", amount,
+                        "validFrom", validFrom, "comment", comment), () -> {
+            checkName("cluster", cluster);
+            checkName("partition", partition);
+            if (qos != null) {
+                checkName("qos", qos);
+            }
+            if (amount == null) {
+                throw ManagementException.invalid("amount", "is required: one of CPUS, GPUS, MAX_CPUS_MEM, "
+                        + "MAX_GPUS_CPUS");
+            }
+            BigDecimal p = Money.nonNegative("price", price);
+            checkText("comment", comment, 1000);
+            if (tenant != null && management.tenant(tenant).isEmpty()) {
+                throw ManagementException.notFound("tenant", tenant);
+            }
+            Instant now = now();
+            Instant from = validFrom == null ? now : validFrom.truncatedTo(ChronoUnit.MICROS);
+            if (from.isBefore(now.minus(Duration.ofMinutes(1)))) {
+                throw ManagementException.invalid("validFrom", "must not lie in the past (prices are not changed "
+                        + "retroactively), was " + validFrom);
+            }
+            return tx(em -> {
+                PriceItemEntity i = new PriceItemEntity();
+                i.tenant = tenant;
+                i.cluster = cluster;
+                i.partition = partition;
+                i.qos = qos;
+                i.price = p;
+                i.amount = amount.name();
+                i.validFrom = from;
+                i.createdAt = now;
+                i.createdBy = actor.userId();
+                i.comment = comment;
+                em.persist(i);
+                em.flush();
+                return toPrice(i);
+            });
+        });
+    }
+
+    /** Every item of the default table (tenant null) or of a tenant's table, history included. */
+    public List<Price> prices(String tenant) {
+        return read(em -> (tenant == null
+                ? em.createQuery("SELECT i FROM PriceItemEntity i WHERE i.tenant IS NULL "
+                + "ORDER BY i.cluster, i.partition, i.qos, i.validFrom, i.id", PriceItemEntity.class)
+                : em.createQuery("SELECT i FROM PriceItemEntity i WHERE i.tenant = :t "
+                + "ORDER BY i.cluster, i.partition, i.qos, i.validFrom, i.id", PriceItemEntity.class)
+                .setParameter("t", tenant)).getResultList().stream().map(BillingStore::toPrice).toList());
+    }
+
+    private List<PriceItemEntity> allPriceItems(EntityManager em) {
+        return em.createQuery("SELECT i FROM PriceItemEntity i", PriceItemEntity.class).getResultList();
+    }
+
+    /** "cluster/partition" keys, of the given partitions per cluster, that have no default price valid at {@code at}. */
+    public List<String> missingDefaultPrices(Map<String, List<String>> partitions, Instant at) {
+        return read(em -> {
+            List<PriceItemEntity> items = allPriceItems(em);
+            List<String> missing = new ArrayList<>();
+            new TreeMap<>(partitions).forEach((cluster, parts) -> new TreeSet<>(parts).forEach(p -> {
+                if (Pricing.find(items, null, cluster, p, null, at).filter(i -> i.qos == null).isEmpty()) {
+                    missing.add(cluster + "/" + p);
+                }
+            }));
+            return missing;
+        });
+    }
+
+    private static Price toPrice(PriceItemEntity i) {
+        return new Price(i.id, i.tenant, i.cluster, i.partition, i.qos, i.price, AmountStrategy.valueOf(i.amount),
+                i.validFrom, i.createdAt, i.createdBy, i.comment);
+    }
+
+    // ---- jobs ---------------------------------------------------------------------------------------------------
+
+    /** The end time up to which jobs of a cluster have been stored, or null before the first fetch. */
+    public Instant watermark(String cluster) {
+        return read(em -> {
+            FetchStateEntity f = em.find(FetchStateEntity.class, cluster);
+            return f == null ? null : f.watermark;
+        });
+    }
+
+    /**
+     * Stores the finished jobs not stored yet, with their computed charges, and advances the cluster's watermark,
+     * in one transaction that holds the cluster's fetch-state row lock (so two nodes never store the same page at
+     * once). Nothing is charged here.
+     *
+     * @return ids of the newly stored jobs that await charging
+     */
+    public List<Long> storeJobs(String cluster, List<JobInfo> jobs, Map<String, Partition> partitions) {
+        Map<String, String> tenants = new HashMap<>();
+        for (JobInfo j : jobs) {
+            if (j.account() != null && !tenants.containsKey(j.account())) {
+                tenants.put(j.account(), management.account(j.account()).map(Model.Account::tenant).orElse(null));
+            }
+        }
+        tenants.forEach((a, t) -> {
+            if (t != null) {
+                ensureAccount(a, t);
+            }
+        });
+        insertIfAbsent(em -> em.find(FetchStateEntity.class, cluster) != null, em -> {
+            FetchStateEntity f = new FetchStateEntity();
+            f.cluster = cluster;
+            em.persist(f);
+        });
+        List<JobEntity> pending = new ArrayList<>();
+        tx(em -> {
+            FetchStateEntity state = em.find(FetchStateEntity.class, cluster, LockModeType.PESSIMISTIC_WRITE);
+            List<PriceItemEntity> items = allPriceItems(em);
+            Instant max = state.watermark;
+            int stored = 0;
+            for (JobInfo j : jobs) {
+                if (!j.state().isFinished() || j.endTime() == null) {
+                    continue;
+                }
+                Instant end = j.endTime().truncatedTo(ChronoUnit.MICROS);
+                max = max == null || end.isAfter(max) ? end : max;
+                long exists = em.createQuery("SELECT COUNT(j) FROM JobEntity j WHERE j.cluster = :c AND j.jobId = :id",
+                        Long.class).setParameter("c", cluster).setParameter("id", j.jobId()).getSingleResult();
+                if (exists > 0) {
+                    continue;
+                }
+                JobEntity e = toEntity(cluster, j, end, tenants.get(j.account()), partitions.get(j.partition()),
+                        items);
+                em.persist(e);
+                stored++;
+                if (PENDING.equals(e.chargeState)) {
+                    pending.add(e);
+                }
+            }
+            state.watermark = max;
+            state.lastRunAt = now();
+            state.jobsStored += stored;
+            em.flush();
+            return null;
+        });
+        return pending.stream().map(e -> e.id).toList();
+    }
+
+    private JobEntity toEntity(String cluster, JobInfo j, Instant end, String tenant, Partition partition,
+                               List<PriceItemEntity> items) {
+        JobEntity e = new JobEntity();
+        e.cluster = cluster;
+        e.jobId = j.jobId();
+        e.account = j.account();
+        e.tenant = tenant;
+        e.userId = j.user();
+        e.partition = j.partition();
+        e.qos = j.qos();
+        e.state = j.state().name();
+        e.cpus = AmountStrategy.cpus(j);
+        e.gpus = AmountStrategy.gpus(j);
+        e.memMb = AmountStrategy.mem(j);
+        e.startTime = j.startTime() == null ? null : j.startTime().truncatedTo(ChronoUnit.MICROS);
+        e.endTime = end;
+        e.elapsedSeconds = j.elapsedSeconds() != null ? j.elapsedSeconds()
+                : j.startTime() == null ? 0 : Math.max(0, Duration.between(j.startTime(), j.endTime()).getSeconds());
+        e.accountCharge = Money.zero();
+        e.tenantCharge = Money.zero();
+        e.storedAt = now();
+        if (tenant == null) {
+            e.chargeState = UNMANAGED;
+            return e;
+        }
+        var accountItem = Pricing.forAccount(items, tenant, cluster, e.partition, e.qos, end);
+        var tenantItem = Pricing.find(items, null, cluster, e.partition, e.qos, end);
+        if (accountItem.isEmpty() || tenantItem.isEmpty() || e.partition == null) {
+            e.chargeState = NO_PRICE;
+            return e;
+        }
+        e.accountPriceId = accountItem.get().id;
+        e.tenantPriceId = tenantItem.get().id;
+        e.accountCharge = chargeOf(accountItem.get(), e, partition);
+        e.tenantCharge = chargeOf(tenantItem.get(), e, partition);
+        e.chargeState = PENDING;
+        return e;
+    }
+
+    private BigDecimal chargeOf(PriceItemEntity item, JobEntity e, Partition p) {
+        BigDecimal amount = AmountStrategy.valueOf(item.amount).amount(e.cpus, e.gpus, e.memMb, p);
+        return pricing.charge(item.price, amount, e.elapsedSeconds);
+    }
+
+    /** Ids of a cluster's stored jobs that still await charging (e.g. after a crash). */
+    public List<Long> pendingJobs(String cluster) {
+        return read(em -> em.createQuery("SELECT j.id FROM JobEntity j WHERE j.cluster = :c AND j.chargeState = :s "
+                + "ORDER BY j.id", Long.class).setParameter("c", cluster).setParameter("s", PENDING).getResultList());
+    }
+
+    /**
+     * Charges one stored job to its account and tenant in one transaction, if nobody has yet.
+     *
+     * @return true if this call charged it
+     */
+    public boolean chargeJob(long id) {
+        boolean[] changed = new boolean[1];
+        String[] account = new String[1];
+        boolean charged = tx(em -> {
+            int won = em.createQuery("UPDATE JobEntity j SET j.chargeState = :charged, j.chargedAt = :now "
+                            + "WHERE j.id = :id AND j.chargeState = :pending")
+                    .setParameter("charged", CHARGED).setParameter("now", now()).setParameter("id", id)
+                    .setParameter("pending", PENDING).executeUpdate();
+            if (won == 0) {
+                return false;
+            }
+            JobEntity j = em.find(JobEntity.class, id);
+            account[0] = j.account;
+            em.persist(jobCharge(j, ACCOUNT, j.account, j.accountCharge));
+            em.persist(jobCharge(j, TENANT, j.tenant, j.tenantCharge));
+            em.flush();
+            changed[0] = addToAccount(em, j.account, j.accountCharge.negate());
+            addToTenant(em, j.tenant, j.tenantCharge.negate());
+            changed[0] |= addUsage(em, j.account, j.userId, j.accountCharge);
+            return true;
+        });
+        if (changed[0]) {
+            notifyChanged(account[0]);
+        }
+        return charged;
+    }
+
+    private ChargeRecordEntity jobCharge(JobEntity j, String targetType, String target, BigDecimal amount) {
+        ChargeRecordEntity c = new ChargeRecordEntity();
+        c.targetType = targetType;
+        c.target = target;
+        c.account = j.account;
+        c.userId = j.userId;
+        c.amount = amount;
+        c.kind = "JOB";
+        c.cluster = j.cluster;
+        c.jobId = j.jobId;
+        c.chargedAt = now();
+        return c;
+    }
+
+    public List<StoredJob> jobs(String cluster, String account, Instant from, Instant to, int limit) {
+        checkRange(from, to);
+        return read(em -> {
+            StringBuilder q = new StringBuilder("SELECT j FROM JobEntity j WHERE 1 = 1");
+            Map<String, Object> p = new LinkedHashMap<>();
+            if (cluster != null) {
+                q.append(" AND j.cluster = :c");
+                p.put("c", cluster);
+            }
+            if (account != null) {
+                q.append(" AND j.account = :a");
+                p.put("a", account);
+            }
+            if (from != null) {
+                q.append(" AND j.endTime >= :from");
+                p.put("from", from);
+            }
+            if (to != null) {
+                q.append(" AND j.endTime <= :to");
+                p.put("to", to);
+            }
+            q.append(" ORDER BY j.endTime DESC, j.id DESC");
+            TypedQuery<JobEntity> query = em.createQuery(q.toString(), JobEntity.class);
+            p.forEach(query::setParameter);
+            return query.setMaxResults(limit).getResultList().stream().map(j -> new StoredJob(j.cluster, j.jobId,
+                    j.account, j.tenant, j.userId, j.partition, j.qos, j.state, j.endTime, j.elapsedSeconds,
+                    j.accountCharge, j.tenantCharge, j.chargeState)).toList();
+        });
+    }
+
+    // ---- block facts --------------------------------------------------------------------------------------------
+
+    @Override
+    public Set<String> belowThreshold(Map<String, String> accounts) {
+        return read(em -> {
+            Map<String, AccountBalanceEntity> balances = new HashMap<>();
+            em.createQuery("SELECT b FROM AccountBalanceEntity b", AccountBalanceEntity.class).getResultList()
+                    .forEach(b -> balances.put(b.account, b));
+            Map<String, BigDecimal> defaults = new HashMap<>();
+            em.createQuery("SELECT t FROM TenantBalanceEntity t", TenantBalanceEntity.class).getResultList()
+                    .forEach(t -> defaults.put(t.tenant, t.accountThreshold));
+            Set<String> below = new HashSet<>();
+            accounts.forEach((account, tenant) -> {
+                AccountBalanceEntity b = balances.get(account);
+                BigDecimal balance = b == null ? BigDecimal.ZERO : b.balance;
+                BigDecimal threshold = b != null && b.threshold != null ? b.threshold
+                        : defaults.getOrDefault(tenant, BigDecimal.ZERO);
+                if (balance.compareTo(threshold) <= 0) {
+                    below.add(account);
+                }
+            });
+            return below;
+        });
+    }
+
+    @Override
+    public Map<String, Set<String>> usersOverLimit() {
+        return read(em -> {
+            Map<String, Set<String>> out = new HashMap<>();
+            em.createQuery("SELECT u FROM UserLimitEntity u WHERE u.chargeLimit IS NOT NULL AND u.used >= u.chargeLimit",
+                    UserLimitEntity.class).getResultList()
+                    .forEach(u -> out.computeIfAbsent(u.account, k -> new HashSet<>()).add(u.userId));
+            return out;
+        });
+    }
+
+    // ---- balance arithmetic (inside a transaction) ----------------------------------------------------------------
+
+    /** Adds delta atomically; answers whether the account's at-or-below-threshold state flipped. */
+    private boolean addToAccount(EntityManager em, String account, BigDecimal delta) {
+        int n = em.createQuery("UPDATE AccountBalanceEntity b SET b.balance = b.balance + :d WHERE b.account = :a")
+                .setParameter("d", delta).setParameter("a", account).executeUpdate();
+        if (n != 1) {
+            throw new IllegalStateException("no balance row for account '" + account + "'");
+        }
+        Object[] row = em.createQuery("SELECT b.balance, b.threshold, b.below, b.tenant FROM AccountBalanceEntity b "
+                + "WHERE b.account = :a", Object[].class).setParameter("a", account).getSingleResult();
+        BigDecimal balance = (BigDecimal) row[0];
+        BigDecimal threshold = row[1] != null ? (BigDecimal) row[1] : tenantThreshold(em, (String) row[3]);
+        boolean below = balance.compareTo(threshold) <= 0;
+        if (below != (Boolean) row[2]) {
+            em.createQuery("UPDATE AccountBalanceEntity b SET b.below = :b WHERE b.account = :a")
+                    .setParameter("b", below).setParameter("a", account).executeUpdate();
+            return true;
+        }
+        return false;
+    }
+
+    private boolean addToTenant(EntityManager em, String tenant, BigDecimal delta) {
+        int n = em.createQuery("UPDATE TenantBalanceEntity b SET b.balance = b.balance + :d WHERE b.tenant = :t")
+                .setParameter("d", delta).setParameter("t", tenant).executeUpdate();
+        if (n != 1) {
+            throw new IllegalStateException("no balance row for tenant '" + tenant + "'");
+        }
+        return false;
+    }
+
+    /** Adds a job charge to the user's usage in the account, if a limit row exists; true if it crossed the limit. */
+    private boolean addUsage(EntityManager em, String account, String user, BigDecimal charge) {
+        int n = em.createQuery("UPDATE UserLimitEntity u SET u.used = u.used + :c WHERE u.account = :a "
+                + "AND u.userId = :u").setParameter("c", charge).setParameter("a", account).setParameter("u", user)
+                .executeUpdate();
+        if (n == 0) {
+            return false;
+        }
+        Object[] row = em.createQuery("SELECT u.used, u.chargeLimit FROM UserLimitEntity u WHERE u.account = :a "
+                + "AND u.userId = :u", Object[].class).setParameter("a", account).setParameter("u", user)
+                .getSingleResult();
+        BigDecimal used = (BigDecimal) row[0];
+        BigDecimal limit = (BigDecimal) row[1];
+        return limit != null && used.compareTo(limit) >= 0 && used.subtract(charge).compareTo(limit) < 0;
+    }
+
+    private static BigDecimal tenantThreshold(EntityManager em, String tenant) {
+        TenantBalanceEntity t = em.find(TenantBalanceEntity.class, tenant);
+        return t == null ? BigDecimal.ZERO : t.accountThreshold;
+    }
+
+    /** Checks the target exists, makes sure it has balance rows, and answers its tenant. */
+    private String resolve(String targetType, String target) {
+        checkTargetType(targetType);
+        if (ACCOUNT.equals(targetType)) {
+            Model.Account a = management.account(target)
+                    .orElseThrow(() -> ManagementException.notFound("account", String.valueOf(target)));
+            ensureAccount(a.name(), a.tenant());
+            return a.tenant();
+        }
+        management.tenant(target).orElseThrow(() -> ManagementException.notFound("tenant", String.valueOf(target)));
+        ensureTenant(target);
+        return target;
+    }
+
+    private static String checkTargetType(String targetType) {
+        if (!ACCOUNT.equals(targetType) && !TENANT.equals(targetType)) {
+            throw ManagementException.invalid("targetType", "must be ACCOUNT or TENANT, was " + targetType);
+        }
+        return targetType;
+    }
+
+    private void ensureTenant(String tenant) {
+        insertIfAbsent(em -> em.find(TenantBalanceEntity.class, tenant) != null, em -> {
+            TenantBalanceEntity t = new TenantBalanceEntity();
+            t.tenant = tenant;
+            t.balance = Money.zero();
+            t.accountThreshold = Money.zero();
+            em.persist(t);
+        });
+    }
+
+    private void ensureAccount(String account, String tenant) {
+        ensureTenant(tenant);
+        insertIfAbsent(em -> em.find(AccountBalanceEntity.class, account) != null, em -> {
+            AccountBalanceEntity b = new AccountBalanceEntity();
+            b.account = account;
+            b.tenant = tenant;
+            b.balance = Money.zero();
+            b.below = BigDecimal.ZERO.compareTo(tenantThreshold(em, tenant)) <= 0;
+            em.persist(b);
+        });
+    }
+
+    /** Inserts a row unless it exists; a concurrent insert of the same row is fine. */
+    private void insertIfAbsent(Function<EntityManager, Boolean> exists, Consumer<EntityManager> insert) {
+        if (read(exists)) {
+            return;
+        }
+        try {
+            tx(em -> {
+                if (!exists.apply(em)) {
+                    insert.accept(em);
+                }
+                return null;
+            });
+        } catch (PersistenceException e) {
+            if (!read(exists)) {
+                throw e;
+            }
+        }
+    }
+
+    // ---- plumbing -----------------------------------------------------------------------------------------------
+
+    private void notifyChanged(String account) {
+        try {
+            accountStateChanged.accept(account);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not apply the block state of '{}' now; reconciliation will", account, e);
+        }
+    }
+
+    private <T> T audited(Actor actor, String op, String targetType, String target, Map<String, ?> params,
+                          Supplier<T> work) {
+        Actor who = actor == null ? Actor.SYSTEM : actor;
+        try {
+            T result = work.get();
+            audit.record(who, op, String.valueOf(targetType), target, params, true, null);
+            return result;
+        } catch (RuntimeException e) {
+            audit.record(who, op, String.valueOf(targetType), target, params, false, e.getMessage());
+            throw e;
+        }
+    }
+
+    <T> T tx(Function<EntityManager, T> work) {
+        EntityManager em = emf.createEntityManager();
+        try {
+            em.getTransaction().begin();
+            T result = work.apply(em);
+            em.getTransaction().commit();
+            return result;
+        } finally {
+            if (em.getTransaction().isActive()) {
+                em.getTransaction().rollback();
+            }
+            em.close();
+        }
+    }
+
+    private <T> T read(Function<EntityManager, T> work) {
+        EntityManager em = emf.createEntityManager();
+        try {
+            return work.apply(em);
+        } finally {
+            em.close();
+        }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    static void checkName(String field, String value) {
+        if (value == null || value.isBlank()) {
+            throw ManagementException.invalid(field, "is required");
+        }
+        if (!Names.isValid(value)) {
+            throw ManagementException.invalid(field, "'" + value + "' " + Names.RULE);
+        }
+    }
+
+    private static void checkText(String field, String value, int max) {
+        if (value != null && value.length() > max) {
+            throw ManagementException.invalid(field, "must be at most " + max + " characters");
+        }
+    }
+
+    private static Map<String, Object> params(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            if (kv[i + 1] != null) {
+                m.put((String) kv[i], kv[i + 1] instanceof BigDecimal b ? b.toPlainString() : kv[i + 1]);
+            }
+        }
+        return m;
+    }
+}

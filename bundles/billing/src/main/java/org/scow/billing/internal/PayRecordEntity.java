@@ -1,0 +1,46 @@
+package org.scow.billing.internal;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import javax.persistence.Column;
+import javax.persistence.Convert;
+import javax.persistence.Entity;
+import javax.persistence.GeneratedValue;
+import javax.persistence.GenerationType;
+import javax.persistence.Id;
+import javax.persistence.Table;
+
+@Entity
+@Table(name = "bill_pay_record")
+@SuppressWarnings("unused")
+public class PayRecordEntity {
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    @Column(name = "id")
+    Long id;
+
+    @Column(name = "target_type", nullable = false)
+    String targetType;
+
+    @Column(name = "target", nullable = false)
+    String target;
+
+    @Column(name = "amount", nullable = false, precision = 19, scale = 4)
+    BigDecimal amount;
+
+    @Column(name = "method")
+    String method;
+
+    @Column(name = "comment")
+    String comment;
+
+    @Column(name = "actor", nullable = false)
+    String actor;
+
+    @Column(name = "source_ip")
+    String sourceIp;
+
+    @Convert(converter = InstantConverter.class)
+    @Column(name = "paid_at", nullable = false)
+    Instant paidAt;
+}

@@ -1,0 +1,54 @@
+package org.scow.billing.internal;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import javax.persistence.Column;
+import javax.persistence.Convert;
+import javax.persistence.Entity;
+import javax.persistence.GeneratedValue;
+import javax.persistence.GenerationType;
+import javax.persistence.Id;
+import javax.persistence.Table;
+
+/** An immutable price: a new price for the same key is a new item with a later validFrom. Tenant null: the platform's default table. */
+@Entity
+@Table(name = "bill_price_item")
+@SuppressWarnings("unused")
+public class PriceItemEntity {
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    @Column(name = "id")
+    Long id;
+
+    @Column(name = "tenant")
+    String tenant;
+
+    @Column(name = "cluster", nullable = false)
+    String cluster;
+
+    @Column(name = "partition_name", nullable = false)
+    String partition;
+
+    @Column(name = "qos")
+    String qos;
+
+    @Column(name = "price", nullable = false, precision = 19, scale = 4)
+    BigDecimal price;
+
+    @Column(name = "amount", nullable = false)
+    String amount;
+
+    @Convert(converter = InstantConverter.class)
+    @Column(name = "valid_from", nullable = false)
+    Instant validFrom;
+
+    @Convert(converter = InstantConverter.class)
+    @Column(name = "created_at", nullable = false)
+    Instant createdAt;
+
+    @Column(name = "created_by", nullable = false)
+    String createdBy;
+
+    @Column(name = "comment")
+    String comment;
+}

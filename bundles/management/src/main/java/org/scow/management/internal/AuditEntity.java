@@ -1,0 +1,52 @@
+package org.scow.management.internal;
+
+import java.time.Instant;
+import javax.persistence.Column;
+import javax.persistence.Convert;
+import javax.persistence.Entity;
+import javax.persistence.GeneratedValue;
+import javax.persistence.GenerationType;
+import javax.persistence.Id;
+import javax.persistence.Table;
+import org.scow.management.AuditLog;
+
+@Entity
+@Table(name = "mgmt_audit")
+public class AuditEntity {
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    Long id;
+
+    @Convert(converter = InstantConverter.class)
+    @Column(name = "occurred_at", nullable = false)
+    Instant occurredAt;
+
+    @Column(name = "actor", nullable = false, length = 64)
+    String actor;
+
+    @Column(name = "source_ip", length = 64)
+    String sourceIp;
+
+    @Column(name = "operation", nullable = false, length = 64)
+    String operation;
+
+    @Column(name = "target_type", nullable = false, length = 32)
+    String targetType;
+
+    @Column(name = "target", length = 200)
+    String target;
+
+    @Column(name = "parameters", length = 2000)
+    String parameters;
+
+    @Column(name = "result", nullable = false, length = 16)
+    String result;
+
+    @Column(name = "message", length = 1000)
+    String message;
+
+    AuditLog.Entry toEntry() {
+        return new AuditLog.Entry(id, occurredAt, actor, sourceIp, operation, targetType, target, parameters, result,
+                message);
+    }
+}

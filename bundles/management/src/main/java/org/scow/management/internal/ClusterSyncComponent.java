@@ -1,0 +1,92 @@
+package org.scow.management.internal;
+
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
+import org.scow.api.cluster.ClusterEvents;
+import org.scow.api.cluster.ClusterRegistry;
+import org.scow.management.BlockFacts;
+import org.scow.management.ClusterSync;
+import org.scow.management.ManagementService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the clusters in line with the platform: after every change, on start, every
+ * {@code reconcileIntervalMinutes} (PID {@code org.scow.management}), on demand, and whenever a cluster comes online
+ * (so an offline cluster gets what it missed).
+ */
+@Component(service = {ClusterSync.class, EventHandler.class}, immediate = true,
+        configurationPid = "org.scow.management",
+        property = EventConstants.EVENT_TOPIC + "=" + ClusterEvents.ONLINE)
+public class ClusterSyncComponent implements ClusterSync, EventHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterSyncComponent.class);
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile BlockFacts facts;
+
+    private final ManagementStore store;
+    private final ClusterSyncService sync;
+    private final ScheduledExecutorService executor;
+
+    @Activate
+    public ClusterSyncComponent(@Reference ClusterRegistry registry, @Reference ManagementService management,
+                                ManagementComponent.Config config) {
+        this.store = (ManagementStore) management;
+        this.sync = new ClusterSyncService(registry, management, () -> facts, Clock.systemUTC());
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "scow-block-sync");
+            t.setDaemon(true);
+            return t;
+        });
+        store.onAccountChanged(a -> executor.execute(() -> quietly(() -> sync.syncAccount(a))));
+        store.onMemberRemoved((a, u) -> executor.execute(() -> quietly(() -> sync.removeMember(a, u))));
+        long every = Math.max(1, config.reconcileIntervalMinutes());
+        executor.scheduleWithFixedDelay(() -> quietly(() -> sync.reconcile(null)), 5, every * 60, TimeUnit.SECONDS);
+    }
+
+    @Deactivate
+    void stop() {
+        store.onAccountChanged(null);
+        store.onMemberRemoved(null);
+        executor.shutdownNow();
+    }
+
+    @Override
+    public Report reconcile(String cluster) {
+        return sync.reconcile(cluster);
+    }
+
+    @Override
+    public Report syncAccount(String account) {
+        return sync.syncAccount(account);
+    }
+
+    @Override
+    public void handleEvent(Event event) {
+        Object cluster = event.getProperty(ClusterEvents.CLUSTER);
+        if (cluster != null) {
+            executor.execute(() -> quietly(() -> sync.reconcile(cluster.toString())));
+        }
+    }
+
+    private static void quietly(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.warn("Block sync failed; the next run retries", e);
+        }
+    }
+}

@@ -1,0 +1,292 @@
+package org.scow.management.rest;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import javax.servlet.http.HttpServletRequest;
+import javax.ws.rs.Consumes;
+import javax.ws.rs.DELETE;
+import javax.ws.rs.GET;
+import javax.ws.rs.POST;
+import javax.ws.rs.PUT;
+import javax.ws.rs.Path;
+import javax.ws.rs.PathParam;
+import javax.ws.rs.Produces;
+import javax.ws.rs.QueryParam;
+import javax.ws.rs.core.Context;
+import javax.ws.rs.core.HttpHeaders;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JSONRequired;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
+import org.scow.api.security.Role;
+import org.scow.api.security.RoleDirectory;
+import org.scow.api.security.UserRoles;
+import org.scow.management.AccountRole;
+import org.scow.management.Actor;
+import org.scow.management.AuditLog;
+import org.scow.management.ClusterSync;
+import org.scow.management.ManagementException;
+import org.scow.management.ManagementService;
+import org.scow.management.Model.Account;
+import org.scow.management.Model.Member;
+import org.scow.management.Model.Tenant;
+import org.scow.management.Model.User;
+import org.scow.rest.support.Params;
+
+/**
+ * Tenants, users, accounts, roles, whitelist and manual blocks; the audit log; on-demand block reconciliation.
+ * The acting user is the {@code X-Scow-User} header until authentication lands (permission checks come with it).
+ */
+@Component(service = ManagementResource.class)
+@JaxrsResource
+@JSONRequired
+@Path("/api/v1/management")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "management", description = "Tenants, accounts, users, roles, blocks and the audit log. "
+        + "Header X-Scow-User names the acting user until authentication lands.")
+public class ManagementResource {
+    @Reference
+    private ManagementService management;
+    @Reference
+    private RoleDirectory roles;
+    @Reference
+    private AuditLog audit;
+    @Reference
+    private ClusterSync sync;
+
+    // Thread-local proxies injected by the JAX-RS runtime (this resource is a singleton).
+    @Context
+    private HttpHeaders headers;
+    @Context
+    private HttpServletRequest request;
+
+    public record NewTenant(String name, String admin) {
+    }
+
+    public record NewUser(String userId, String name, String email, String tenant) {
+    }
+
+    public record NewAccount(String name, String tenant, String owner, String comment) {
+    }
+
+    public record NewMember(String user, String role) {
+    }
+
+    public record RoleChange(String role) {
+    }
+
+    public record TenantChange(String tenant) {
+    }
+
+    public record WhitelistRequest(Instant expiresAt, String comment) {
+    }
+
+    private Actor actor() {
+        return RequestActor.of(headers, request);
+    }
+
+    @GET
+    @Path("tenants")
+    @Operation(summary = "All tenants")
+    public List<Tenant> tenants() {
+        return management.tenants();
+    }
+
+    @POST
+    @Path("tenants")
+    @Operation(summary = "Create a tenant, optionally moving an existing user into it as its admin")
+    public Response createTenant(NewTenant body) {
+        Params.body(body);
+        return Response.status(201).entity(management.createTenant(actor(), body.name(), body.admin())).build();
+    }
+
+    @GET
+    @Path("users")
+    @Operation(summary = "Users of a tenant (tenant=...) or of all tenants")
+    public List<User> users(@QueryParam("tenant") String tenant) {
+        return management.users(blankToNull(tenant));
+    }
+
+    @POST
+    @Path("users")
+    @Operation(summary = "Create a user in a tenant")
+    public Response createUser(NewUser body) {
+        Params.body(body);
+        return Response.status(201).entity(management.createUser(actor(), body.userId(), body.name(), body.email(),
+                body.tenant())).build();
+    }
+
+    @GET
+    @Path("users/{user}")
+    @Operation(summary = "One user with their platform and tenant roles")
+    public User user(@PathParam("user") String user) {
+        return management.user(user).orElseThrow(() -> ManagementException.notFound("user", user));
+    }
+
+    @GET
+    @Path("users/{user}/roles")
+    @Operation(summary = "Every role of a user: platform, tenant and per account")
+    public UserRoles userRoles(@PathParam("user") String user) {
+        return roles.rolesOf(user).orElseThrow(() -> ManagementException.notFound("user", user));
+    }
+
+    @PUT
+    @Path("users/{user}/tenant")
+    @Operation(summary = "Move a user that belongs to no account to another tenant")
+    public User changeTenant(@PathParam("user") String user, TenantChange body) {
+        Params.body(body);
+        return management.changeTenant(actor(), user, body.tenant());
+    }
+
+    @PUT
+    @Path("users/{user}/roles/{role}")
+    @Operation(summary = "Grant a platform or tenant role (PLATFORM_ADMIN, PLATFORM_FINANCE, TENANT_ADMIN, "
+            + "TENANT_FINANCE)")
+    public User setRole(@PathParam("user") String user, @PathParam("role") String role) {
+        return management.setRole(actor(), user, Params.enumValue("role", role, Role.class));
+    }
+
+    @DELETE
+    @Path("users/{user}/roles/{role}")
+    @Operation(summary = "Revoke a platform or tenant role")
+    public User unsetRole(@PathParam("user") String user, @PathParam("role") String role) {
+        return management.unsetRole(actor(), user, Params.enumValue("role", role, Role.class));
+    }
+
+    @GET
+    @Path("accounts")
+    @Operation(summary = "Accounts of a tenant (tenant=...) or of all tenants, with members")
+    public List<Account> accounts(@QueryParam("tenant") String tenant) {
+        return management.accounts(blankToNull(tenant));
+    }
+
+    @POST
+    @Path("accounts")
+    @Operation(summary = "Create an account with its owner; it is created on every online cluster")
+    public Response createAccount(NewAccount body) {
+        Params.body(body);
+        return Response.status(201).entity(management.createAccount(actor(), body.name(), body.tenant(),
+                body.owner(), body.comment())).build();
+    }
+
+    @GET
+    @Path("accounts/{account}")
+    @Operation(summary = "One account with its members")
+    public Account account(@PathParam("account") String account) {
+        return management.account(account).orElseThrow(() -> ManagementException.notFound("account", account));
+    }
+
+    @POST
+    @Path("accounts/{account}/members")
+    @Operation(summary = "Add a user of the account's tenant to the account (role ADMIN or USER, default USER)")
+    public Response addMember(@PathParam("account") String account, NewMember body) {
+        Params.body(body);
+        AccountRole role = body.role() == null ? null : Params.enumValue("role", body.role(), AccountRole.class);
+        return Response.status(201).entity(management.addUserToAccount(actor(), account, body.user(), role)).build();
+    }
+
+    @DELETE
+    @Path("accounts/{account}/members/{user}")
+    @Operation(summary = "Remove a user from an account (not its owner)")
+    public Response removeMember(@PathParam("account") String account, @PathParam("user") String user) {
+        management.removeUserFromAccount(actor(), account, user);
+        return Response.noContent().build();
+    }
+
+    @PUT
+    @Path("accounts/{account}/members/{user}/role")
+    @Operation(summary = "Change a member's role in the account (ADMIN or USER)")
+    public Member setMemberRole(@PathParam("account") String account, @PathParam("user") String user,
+                                RoleChange body) {
+        Params.body(body);
+        return management.setAccountRole(actor(), account, user,
+                Params.enumValue("role", String.valueOf(body.role()), AccountRole.class));
+    }
+
+    @PUT
+    @Path("accounts/{account}/whitelist")
+    @Operation(summary = "Whitelist an account (never blocked for its balance), optionally until expiresAt")
+    public Account whitelist(@PathParam("account") String account, WhitelistRequest body) {
+        WhitelistRequest b = body == null ? new WhitelistRequest(null, null) : body;
+        return management.whitelist(actor(), account, b.expiresAt(), b.comment());
+    }
+
+    @DELETE
+    @Path("accounts/{account}/whitelist")
+    @Operation(summary = "Remove an account from the whitelist")
+    public Account dewhitelist(@PathParam("account") String account) {
+        return management.dewhitelist(actor(), account);
+    }
+
+    @PUT
+    @Path("accounts/{account}/block")
+    @Operation(summary = "Block an account by hand on every cluster (whitelist does not lift a manual block)")
+    public Account block(@PathParam("account") String account) {
+        return management.blockAccount(actor(), account);
+    }
+
+    @DELETE
+    @Path("accounts/{account}/block")
+    @Operation(summary = "Lift the manual block of an account (its balance may still keep it blocked)")
+    public Account unblock(@PathParam("account") String account) {
+        return management.unblockAccount(actor(), account);
+    }
+
+    @PUT
+    @Path("accounts/{account}/members/{user}/block")
+    @Operation(summary = "Block a user in an account by hand")
+    public Member blockUser(@PathParam("account") String account, @PathParam("user") String user) {
+        return management.blockUser(actor(), account, user);
+    }
+
+    @DELETE
+    @Path("accounts/{account}/members/{user}/block")
+    @Operation(summary = "Lift the manual block of a user in an account")
+    public Member unblockUser(@PathParam("account") String account, @PathParam("user") String user) {
+        return management.unblockUser(actor(), account, user);
+    }
+
+    @POST
+    @Path("block-sync")
+    @Operation(summary = "Reconcile desired and actual block states now, on one cluster (cluster=...) or all; "
+            + "answers what was changed")
+    public ClusterSync.Report reconcile(@QueryParam("cluster") String cluster) {
+        Actor actor = actor();
+        try {
+            ClusterSync.Report report = sync.reconcile(blankToNull(cluster));
+            audit.record(actor, "RECONCILE_BLOCKS", "CLUSTER", cluster == null ? "*" : cluster,
+                    Map.of("changes", report.changes().size()), true, null);
+            return report;
+        } catch (RuntimeException e) {
+            audit.record(actor, "RECONCILE_BLOCKS", "CLUSTER", cluster == null ? "*" : cluster, Map.of(), false,
+                    e.getMessage());
+            throw e;
+        }
+    }
+
+    @GET
+    @Path("audit")
+    @Operation(summary = "Audit log, newest first, filtered by actor, operation, targetType, target, result "
+            + "(SUCCESS/FAILURE) and an inclusive time range from..to")
+    public List<AuditLog.Entry> audit(@QueryParam("actor") String actor, @QueryParam("operation") String operation,
+                                      @QueryParam("targetType") String targetType,
+                                      @QueryParam("target") String target, @QueryParam("result") String result,
+                                      @QueryParam("from") String from, @QueryParam("to") String to,
+                                      @QueryParam("offset") String offset, @QueryParam("limit") String limit) {
+        Integer off = Params.integer("offset", offset, 0, Integer.MAX_VALUE);
+        Integer lim = Params.integer("limit", limit, 1, 10_000);
+        return audit.query(new AuditLog.Query(blankToNull(actor), blankToNull(operation), blankToNull(targetType),
+                blankToNull(target), blankToNull(result), Params.instant("from", from), Params.instant("to", to),
+                off == null ? 0 : off, lim == null ? 100 : lim));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+}

@@ -1,0 +1,36 @@
+package org.scow.crane.craned;
+
+import java.nio.file.Path;
+
+/** Settings of a node's job executor. Fluent setters; the defaults suit a single-machine cluster. */
+public final class ExecutorConfig {
+    /**
+     * Per-job directories (script, exit status, pid). Every parent must be searchable by job users, because the
+     * job reads its script from here as itself.
+     */
+    public Path spoolDir;
+    /**
+     * Run each job as its Unix user (needs root). When false — or when the executor is not root — the executor is in
+     * <em>single-user mode</em>: it runs only jobs of its own user and refuses the others.
+     */
+    public boolean runAsUser = true;
+    public Cgroups.Mode cgroups = Cgroups.Mode.AUTO;
+    /** Directory under the executor's own cgroup that holds the job groups. */
+    public String cgroupSubdir = "crane";
+    /** Between SIGTERM and SIGKILL on cancel and time limit (Slurm's KillWait). */
+    public long killWaitMs = 10_000;
+    /** Also set the SLURM_* aliases of the CRANE_* variables. */
+    public boolean slurmCompatibleEnv;
+    /** GPUs on this node (indices 0..n-1 handed out to jobs as CUDA_VISIBLE_DEVICES); see {@link Gpus#discover}. */
+    public int gpus = -1;
+    public String clusterName = "crane";
+
+    public ExecutorConfig spoolDir(Path v) { spoolDir = v; return this; }
+    public ExecutorConfig runAsUser(boolean v) { runAsUser = v; return this; }
+    public ExecutorConfig cgroups(Cgroups.Mode v) { cgroups = v; return this; }
+    public ExecutorConfig cgroupSubdir(String v) { cgroupSubdir = v; return this; }
+    public ExecutorConfig killWaitMs(long v) { killWaitMs = v; return this; }
+    public ExecutorConfig slurmCompatibleEnv(boolean v) { slurmCompatibleEnv = v; return this; }
+    public ExecutorConfig gpus(int v) { gpus = v; return this; }
+    public ExecutorConfig clusterName(String v) { clusterName = v; return this; }
+}

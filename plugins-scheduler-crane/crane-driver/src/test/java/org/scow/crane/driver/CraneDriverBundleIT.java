@@ -1,0 +1,82 @@
+package org.scow.crane.driver;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.felix.framework.Felix;
+import org.junit.Test;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.Constants;
+import org.scow.api.scheduler.ClusterConfig;
+import org.scow.api.scheduler.DriverInfo;
+import org.scow.api.scheduler.Partition;
+import org.scow.api.scheduler.SchedulerDriver;
+import org.scow.api.scheduler.SchedulerDriverFactory;
+import org.scow.crane.ctld.Clock;
+import org.scow.crane.ctld.CtldConfig;
+import org.scow.crane.protocol.Credential;
+import org.scow.crane.protocol.CredentialFiles;
+import org.scow.crane.server.CraneServer;
+
+/**
+ * The packaged bundle in a real OSGi framework (Felix) where only the platform API and the JDK are exported: it must
+ * resolve with its embedded gRPC/protobuf/netty, declare its DS component, and talk to a live cranectld from inside
+ * the bundle class loader (gRPC finds its providers through ServiceLoader, which is where embedding usually breaks).
+ */
+public class CraneDriverBundleIT {
+    @Test
+    public void bundleResolvesAndTalksToCranectldInsideOsgi() throws Exception {
+        Path dir = Files.createTempDirectory("crane-bundle-it");
+        CtldConfig cfg = CtldConfig.parse("""
+                ListenPort=0
+                Node name=cn[1-2] cpus=4 mem=8G
+                Partition name=cpu nodes=cn[1-2] default=yes
+                """);
+        cfg.authKeyFile = dir.resolve("auth.key");
+        Map<String, String> props = new HashMap<>();
+        props.put(Constants.FRAMEWORK_STORAGE, dir.resolve("felix").toString());
+        props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        // the platform API comes from the test class path, so the test and the bundle share its classes
+        props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "org.scow.api.scheduler;version=\"1.0.0\"");
+        // Karaf's SCR provides the DS extender; here the system bundle stands in for it (the component is not
+        // activated, the test instantiates the factory itself)
+        props.put(Constants.FRAMEWORK_SYSTEMCAPABILITIES_EXTRA,
+                "osgi.extender;osgi.extender=osgi.component;version:Version=\"1.5.0\"");
+        Felix felix = new Felix(props);
+        try (CraneServer server = CraneServer.start(cfg, Clock.SYSTEM)) {
+            Path cred = dir.resolve("platform.cred");
+            CredentialFiles.writeCredential(cred, server.issue(Credential.Scope.PROXY, "root", Duration.ofHours(1)), null);
+            felix.start();
+            Bundle bundle = felix.getBundleContext().installBundle(
+                    Path.of(System.getProperty("crane.driver.bundle")).toUri().toString());
+            bundle.start();
+            assertEquals("bundle state", Bundle.ACTIVE, bundle.getState());
+            assertEquals("org.scow.scheduler.crane", bundle.getSymbolicName());
+            assertTrue("DS component declared",
+                    bundle.getHeaders().get("Service-Component").contains("CraneDriverFactory"));
+
+            Class<?> factoryClass = bundle.loadClass("org.scow.crane.driver.CraneDriverFactory");
+            assertTrue("grpc is the bundle's own copy", factoryClass.getClassLoader() != getClass().getClassLoader());
+            SchedulerDriverFactory factory = (SchedulerDriverFactory) factoryClass.getDeclaredConstructor().newInstance();
+            try (SchedulerDriver driver = factory.create(new ClusterConfig("c", "C", "crane", Map.of(
+                    "port", String.valueOf(server.port()), "credentialFile", cred.toString())))) {
+                DriverInfo info = driver.info();
+                assertEquals("crane", info.type());
+                List<Partition> partitions = driver.partitions();
+                assertEquals(List.of("cpu"), partitions.stream().map(Partition::name).toList());
+                assertEquals(8, partitions.get(0).cores());
+                assertEquals(2, driver.nodes(Set.of()).size());
+            }
+        } finally {
+            felix.stop();
+            felix.waitForStop(10_000);
+        }
+    }
+}

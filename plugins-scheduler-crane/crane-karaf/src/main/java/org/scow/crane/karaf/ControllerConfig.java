@@ -1,0 +1,48 @@
+package org.scow.crane.karaf;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Config Admin pid {@code org.scow.crane.ctld} ({@code etc/org.scow.crane.ctld.cfg}); every value has a default. */
+@ObjectClassDefinition(name = "Crane controller (embedded single-machine cluster)",
+        description = "cranectld with a local executor inside the platform")
+public @interface ControllerConfig {
+    @AttributeDefinition(description = "WAL, snapshots, key, spool and platform.cred; empty: ${karaf.data}/crane")
+    String stateDir() default "";
+
+    @AttributeDefinition(description = "Address of the gRPC port. Credentials are bearer tokens: keep loopback unless TLS is in front")
+    String bindAddress() default "127.0.0.1";
+
+    @AttributeDefinition(description = "gRPC port (the cluster config's driver.port)")
+    int port() default 10011;
+
+    @AttributeDefinition(description = "Name of this machine's node; empty: the host name")
+    String nodeName() default "";
+
+    @AttributeDefinition(description = "CPUs offered to jobs; 0: all processors of the machine")
+    int cpus() default 0;
+
+    @AttributeDefinition(description = "Memory offered to jobs, e.g. 16G; empty: the machine's total memory")
+    String memory() default "";
+
+    @AttributeDefinition(description = "GPUs offered to jobs (GRES gpu:a100:N); -1: count them with nvidia-smi (0 when absent)")
+    int gpus() default -1;
+
+    @AttributeDefinition(description = "The one partition, holding the node")
+    String partition() default "debug";
+
+    @AttributeDefinition(description = "Run jobs as their Unix users (needs root); false: single-user mode, only jobs of the platform's own user run")
+    boolean runJobsAsUser() default true;
+
+    @AttributeDefinition(description = "auto (use cgroups v1 when writable), off, or required")
+    String cgroups() default "auto";
+
+    @AttributeDefinition(description = "Seconds between SIGTERM and SIGKILL on cancel and time limit")
+    int killWaitSeconds() default 10;
+
+    @AttributeDefinition(description = "Also set SLURM_* aliases of the CRANE_* job variables")
+    boolean slurmCompatibleEnv() default false;
+
+    @AttributeDefinition(description = "Controller user the platform acts as (must be a controller admin)")
+    String platformPrincipal() default "root";
+}

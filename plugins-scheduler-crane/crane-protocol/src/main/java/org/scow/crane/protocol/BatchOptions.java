@@ -1,0 +1,172 @@
+package org.scow.crane.protocol;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.scow.crane.protocol.v1.JobRequest;
+
+/**
+ * Slurm/Crane batch options ({@code --partition=cpu}, {@code -N 2}, ...) applied to a {@link JobRequest}, and the
+ * {@code #CBATCH}/{@code #SBATCH} directives of a script. Values are copied into request fields only, never into a
+ * command line, so no option can inject anything; the controller validates every value.
+ */
+public final class BatchOptions {
+    private BatchOptions() {
+    }
+
+    /** A malformed or unsupported option; {@link #option} names it. */
+    public static final class BadOptionException extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final String option;
+
+        BadOptionException(String option, String message) {
+            super(option + ": " + message);
+            this.option = option;
+        }
+
+        public String option() {
+            return option;
+        }
+    }
+
+    /**
+     * Applies the directives of {@code script}: lines starting with {@code #CBATCH} or {@code #SBATCH} before the
+     * first command (as Slurm does, later directive lines are ordinary comments). Later directives win.
+     */
+    public static void applyDirectives(String script, JobRequest.Builder job) throws BadOptionException {
+        String[] lines = script.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].strip();
+            if (i == 0 && line.startsWith("#!")) continue;
+            if (line.startsWith("#CBATCH") || line.startsWith("#SBATCH")) {
+                apply(tokens(line.substring(7)), job);
+            } else if (!line.isEmpty() && !line.startsWith("#")) {
+                return;
+            }
+        }
+    }
+
+    /** Applies options given as separate words, e.g. {@code ["--exclusive", "-N", "2", "--time=10"]}. */
+    public static void apply(List<String> words, JobRequest.Builder job) throws BadOptionException {
+        for (int i = 0; i < words.size(); i++) {
+            String w = words.get(i);
+            String name;
+            String value = null;
+            if (w.startsWith("--")) {
+                int eq = w.indexOf('=');
+                name = eq < 0 ? w : w.substring(0, eq);
+                if (eq >= 0) value = w.substring(eq + 1);
+            } else if (w.startsWith("-") && w.length() >= 2) {
+                name = w.substring(0, 2);
+                if (w.length() > 2) value = w.substring(2);
+            } else {
+                throw new BadOptionException(w, "not an option");
+            }
+            Option o = Option.find(name);
+            if (o == null) throw new BadOptionException(name, "unknown or unsupported option");
+            if (o.takesValue && value == null) {
+                if (i + 1 >= words.size()) throw new BadOptionException(name, "needs a value");
+                value = words.get(++i);
+            } else if (!o.takesValue && value != null) {
+                throw new BadOptionException(name, "takes no value");
+            }
+            set(o, name, value, job);
+        }
+    }
+
+    private static void set(Option o, String name, String v, JobRequest.Builder job) throws BadOptionException {
+        switch (o) {
+            case JOB_NAME -> job.setName(v);
+            case ACCOUNT -> job.setAccount(v);
+            case PARTITION -> job.setPartition(v);
+            case QOS -> job.setQos(v);
+            case NODES -> job.setNodes(count(name, v));
+            case NTASKS -> job.setNtasks(count(name, v));
+            case NTASKS_PER_NODE -> job.setNtasksPerNode(count(name, v));
+            case CPUS_PER_TASK -> job.setCpusPerTask(count(name, v));
+            case MEM -> job.setMem(v);
+            case MEM_PER_CPU -> job.setMemPerCpu(v);
+            case GRES -> job.setGres(v);
+            case TIME -> job.setTimeLimit(v);
+            case OUTPUT -> job.setStdout(v);
+            case ERROR -> job.setStderr(v);
+            case ARRAY -> job.setArray(v);
+            case DEPENDENCY -> job.setDependency(v);
+            case CHDIR -> job.setWorkDir(v.startsWith("/") || job.getWorkDir().isEmpty() ? v
+                    : job.getWorkDir().replaceAll("/+$", "") + "/" + v);
+            case HOLD -> job.setHold(true);
+            case EXCLUSIVE -> job.setExclusive(true);
+            case NODELIST -> job.setNodelist(v);
+            case EXCLUDE -> job.setExclude(v);
+            case COMMENT -> job.setComment(v);
+            case REQUEUE -> job.setRequeue(true);
+            case NO_REQUEUE -> job.setRequeue(false);
+        }
+    }
+
+    /** Counts are parsed here only to fit the protocol's integer field; range checks stay in the controller. */
+    private static int count(String name, String v) throws BadOptionException {
+        try {
+            return Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            throw new BadOptionException(name, "'" + v + "' is not a number");
+        }
+    }
+
+    /** Splits a directive's text into words; double or single quotes group words, as a user would expect. */
+    static List<String> tokens(String text) throws BadOptionException {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        char quote = 0;
+        boolean inWord = false;
+        for (char c : text.toCharArray()) {
+            if (quote != 0) {
+                if (c == quote) quote = 0;
+                else cur.append(c);
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+                inWord = true;
+            } else if (Character.isWhitespace(c)) {
+                if (inWord) out.add(cur.toString());
+                cur.setLength(0);
+                inWord = false;
+            } else if (c == '#' && !inWord) {
+                break; // a trailing comment
+            } else {
+                cur.append(c);
+                inWord = true;
+            }
+        }
+        if (quote != 0) throw new BadOptionException(text.strip(), "unbalanced quote");
+        if (inWord) out.add(cur.toString());
+        return out;
+    }
+
+    private enum Option {
+        JOB_NAME("-J", "--job-name", true), ACCOUNT("-A", "--account", true), PARTITION("-p", "--partition", true),
+        QOS("-q", "--qos", true), NODES("-N", "--nodes", true), NTASKS("-n", "--ntasks", true),
+        NTASKS_PER_NODE(null, "--ntasks-per-node", true), CPUS_PER_TASK("-c", "--cpus-per-task", true),
+        MEM(null, "--mem", true), MEM_PER_CPU(null, "--mem-per-cpu", true), GRES(null, "--gres", true),
+        TIME("-t", "--time", true), OUTPUT("-o", "--output", true), ERROR("-e", "--error", true),
+        ARRAY("-a", "--array", true), DEPENDENCY("-d", "--dependency", true), CHDIR("-D", "--chdir", true),
+        HOLD("-H", "--hold", false), EXCLUSIVE(null, "--exclusive", false), NODELIST("-w", "--nodelist", true),
+        EXCLUDE("-x", "--exclude", true), COMMENT(null, "--comment", true), REQUEUE(null, "--requeue", false),
+        NO_REQUEUE(null, "--no-requeue", false);
+
+        final String shortName;
+        final String longName;
+        final boolean takesValue;
+
+        Option(String shortName, String longName, boolean takesValue) {
+            this.shortName = shortName;
+            this.longName = longName;
+            this.takesValue = takesValue;
+        }
+
+        static Option find(String name) {
+            for (Option o : values()) {
+                if (name.equals(o.longName) || name.equals(o.shortName)) return o;
+            }
+            return null;
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package org.scow.crane.server;
+
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.scow.crane.ctld.Clock;
+import org.scow.crane.ctld.Controller;
+import org.scow.crane.ctld.CtldConfig;
+import org.scow.crane.craned.Cgroups;
+import org.scow.crane.craned.ExecutorConfig;
+import org.scow.crane.craned.LocalLauncher;
+import org.scow.crane.protocol.Credential;
+import org.scow.crane.protocol.CredentialFiles;
+import org.scow.crane.protocol.Wire;
+
+/**
+ * cranectld as a network service: the controller, its scheduler loop, optionally a local executor (a single-machine
+ * cluster that runs real jobs, {@code LocalExecutor=true}) or the simulated nodes, and the gRPC server in front. Used by the standalone daemon ({@link ServerMain}), the Karaf component and tests.
+ */
+public final class CraneServer implements AutoCloseable {
+    /** Handler threads: enough that concurrent submitters share WAL flushes (group commit), few enough for 2 cores. */
+    private static final int HANDLER_THREADS = 32;
+
+    private final Controller ctl;
+    private final byte[] key;
+    private final SchedulerLoop loop;
+    private final SimulatedNodeLauncher simulator;
+    /** The real executor of a single-machine cluster, or null. */
+    private final LocalLauncher local;
+    private final ExecutorService handlers;
+    private final Server server;
+    private boolean closed;
+
+    private CraneServer(CtldConfig cfg, Clock clock, byte[] key) throws IOException {
+        this.key = key.clone();
+        this.ctl = new Controller(cfg, clock);
+        this.loop = new SchedulerLoop(ctl, cfg.schedulerIntervalMs, cfg.minPassGapMs);
+        if (cfg.simulatedNodes && cfg.localExecutor) {
+            throw new IllegalArgumentException("SimulatedNodes and LocalExecutor exclude each other");
+        }
+        simulator = cfg.simulatedNodes ? new SimulatedNodeLauncher(ctl, loop::poke) : null;
+        if (simulator != null) ctl.setLauncher(simulator);
+        try {
+            local = cfg.localExecutor ? LocalLauncher.install(ctl, executorConfig(cfg), loop::poke) : null;
+        } catch (IOException | RuntimeException e) {
+            ctl.close();
+            throw e;
+        }
+        AtomicInteger n = new AtomicInteger();
+        handlers = Executors.newFixedThreadPool(HANDLER_THREADS, r -> {
+            Thread t = new Thread(r, "crane-rpc-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        server = NettyServerBuilder.forAddress(new InetSocketAddress(cfg.listenAddress, cfg.listenPort))
+                .executor(handlers)
+                .maxInboundMessageSize(Wire.MAX_MESSAGE_BYTES)
+                .addService(ServerInterceptors.intercept(new CraneService(ctl, loop::poke),
+                        new AuthInterceptor(key, clock)))
+                .build();
+    }
+
+    /** The executor settings of a single-machine cluster, from the controller's configuration. */
+    static ExecutorConfig executorConfig(CtldConfig cfg) {
+        Path spool = cfg.spoolDir != null ? cfg.spoolDir : cfg.stateDir != null ? cfg.stateDir.resolve("spool") : null;
+        if (spool == null) throw new IllegalArgumentException("LocalExecutor needs SpoolDir or StateDir");
+        return new ExecutorConfig().spoolDir(spool).runAsUser(cfg.runJobsAsUser)
+                .cgroups(Cgroups.Mode.valueOf(cfg.cgroups.toUpperCase(java.util.Locale.ROOT)))
+                .killWaitMs(cfg.killWaitSec * 1000).slurmCompatibleEnv(cfg.slurmCompatibleEnv).gpus(cfg.nodeGpus)
+                .clusterName(cfg.clusterName);
+    }
+
+    /** The local executor (single-machine cluster), or null. */
+    public LocalLauncher localLauncher() {
+        return local;
+    }
+
+    /**
+     * Recovers the controller from {@code cfg.stateDir} (if set), binds {@code listenAddress:listenPort} (port 0
+     * picks a free one) and starts scheduling. The key comes from {@code AuthKeyFile}, else
+     * {@code StateDir/auth.key}; it is created on first start.
+     */
+    public static CraneServer start(CtldConfig cfg, Clock clock) throws IOException {
+        Path keyFile = cfg.authKeyFile != null ? cfg.authKeyFile
+                : cfg.stateDir != null ? cfg.stateDir.resolve("auth.key") : null;
+        if (keyFile == null) throw new IllegalArgumentException("AuthKeyFile or StateDir is required");
+        return start(cfg, clock, CredentialFiles.loadOrCreateKey(keyFile));
+    }
+
+    /** As {@link #start(CtldConfig, Clock)} with a key given directly (tests, embedded use). */
+    public static CraneServer start(CtldConfig cfg, Clock clock, byte[] key) throws IOException {
+        CraneServer s = new CraneServer(cfg, clock, key);
+        try {
+            s.server.start();
+        } catch (IOException e) {
+            s.close();
+            throw new IOException("cannot listen on " + cfg.listenAddress + ":" + cfg.listenPort + ": " + e.getMessage(), e);
+        }
+        s.loop.start();
+        return s;
+    }
+
+    /** The bound port (the real one when configured as 0). */
+    public int port() {
+        return server.getPort();
+    }
+
+    public Controller controller() {
+        return ctl;
+    }
+
+    /** Mints a credential with this server's key, valid for {@code ttl}. */
+    public String issue(Credential.Scope scope, String principal, Duration ttl) {
+        return new Credential(scope, principal, System.currentTimeMillis() / 1000 + ttl.toSeconds()).sign(key);
+    }
+
+    /** Wakes the scheduler now (after changes made directly on the controller). */
+    public void poke() {
+        loop.poke();
+    }
+
+    /** Stops accepting calls, lets running ones finish briefly, stops scheduling and closes the WAL. */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(5, TimeUnit.SECONDS)) server.shutdownNow();
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        loop.close();
+        if (simulator != null) simulator.close();
+        if (local != null) local.close(); // running jobs keep running; the next start re-adopts them
+        handlers.shutdownNow();
+        ctl.close();
+    }
+}

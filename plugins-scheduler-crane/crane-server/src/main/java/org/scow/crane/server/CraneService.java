@@ -1,0 +1,398 @@
+package org.scow.crane.server;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.scow.crane.ctld.Controller;
+import org.scow.crane.ctld.CtldException;
+import org.scow.crane.ctld.JobView;
+import org.scow.crane.ctld.account.Account;
+import org.scow.crane.ctld.account.Membership;
+import org.scow.crane.ctld.account.Qos;
+import org.scow.crane.ctld.account.UserRec;
+import org.scow.crane.ctld.model.JobState;
+import org.scow.crane.ctld.util.HostList;
+import org.scow.crane.protocol.v1.AccountList;
+import org.scow.crane.protocol.v1.AccountOpRequest;
+import org.scow.crane.protocol.v1.CancelFilter;
+import org.scow.crane.protocol.v1.Count;
+import org.scow.crane.protocol.v1.CraneGrpc;
+import org.scow.crane.protocol.v1.Empty;
+import org.scow.crane.protocol.v1.Error;
+import org.scow.crane.protocol.v1.Identity;
+import org.scow.crane.protocol.v1.Job;
+import org.scow.crane.protocol.v1.JobList;
+import org.scow.crane.protocol.v1.JobQuery;
+import org.scow.crane.protocol.v1.JobRef;
+import org.scow.crane.protocol.v1.JobRequest;
+import org.scow.crane.protocol.v1.JobsFinished;
+import org.scow.crane.protocol.v1.ModifyJobRequest;
+import org.scow.crane.protocol.v1.NodeControl;
+import org.scow.crane.protocol.v1.NodeList;
+import org.scow.crane.protocol.v1.NodeQuery;
+import org.scow.crane.protocol.v1.PartitionControl;
+import org.scow.crane.protocol.v1.PartitionList;
+import org.scow.crane.protocol.v1.QosList;
+import org.scow.crane.protocol.v1.SubmitBatchReply;
+import org.scow.crane.protocol.v1.SubmitBatchRequest;
+import org.scow.crane.protocol.v1.SubmitOutcome;
+import org.scow.crane.protocol.v1.Submitted;
+import org.scow.crane.protocol.v1.TxnLog;
+import org.scow.crane.protocol.v1.UserInfo;
+import org.scow.crane.protocol.v1.UserList;
+
+/**
+ * The Crane gRPC service: each call takes the proven {@link Caller}, maps the request onto one controller method
+ * and maps the answer back. Permission checks live in the controller; this class only adds the scope rules of
+ * credentials (node daemons may only report, users may not report).
+ */
+final class CraneService extends CraneGrpc.CraneImplBase {
+    private static final Logger LOG = Logger.getLogger(CraneService.class.getName());
+    /** Upper bound of one batch: keeps a single call's lock hold and reply size reasonable. */
+    static final int MAX_BATCH = 100_000;
+
+    private final Controller ctl;
+    private final Runnable onSubmit;
+
+    /** @param onSubmit  called after changes that may let jobs start (submit, cancel, release...), to wake the scheduler */
+    CraneService(Controller ctl, Runnable onSubmit) {
+        this.ctl = ctl;
+        this.onSubmit = onSubmit;
+    }
+
+    // ---- identity ------------------------------------------------------------------------------------------------
+
+    @Override
+    public void whoAmI(Empty req, StreamObserver<Identity> out) {
+        reply(out, () -> {
+            Caller c = Caller.current();
+            String level = c.isNode() ? "NONE" : ctl.withAccounts(a -> a.level(c.actor()).name());
+            return Identity.newBuilder().setPrincipal(c.credential().principal())
+                    .setScope(c.credential().scope().name().toLowerCase()).setActor(c.actor()).setAdminLevel(level)
+                    .build();
+        });
+    }
+
+    // ---- jobs ----------------------------------------------------------------------------------------------------
+
+    @Override
+    public void submitJob(JobRequest req, StreamObserver<Submitted> out) {
+        reply(out, () -> {
+            String actor = userActor();
+            Controller.Submitted s = ctl.submit(actor, Messages.toRequest(req, actor));
+            onSubmit.run();
+            return Submitted.newBuilder().setJobId(s.jobId()).setTasks(s.tasks()).build();
+        });
+    }
+
+    @Override
+    public void submitBatch(SubmitBatchRequest req, StreamObserver<SubmitBatchReply> out) {
+        reply(out, () -> {
+            String actor = userActor();
+            if (req.getJobsCount() > MAX_BATCH) throw Errors.invalid("jobs", "at most " + MAX_BATCH + " per batch");
+            List<org.scow.crane.ctld.model.JobRequest> reqs = new ArrayList<>(req.getJobsCount());
+            for (JobRequest j : req.getJobsList()) reqs.add(Messages.toRequest(j, actor));
+            SubmitBatchReply.Builder b = SubmitBatchReply.newBuilder();
+            for (Object o : ctl.submitBatch(actor, reqs)) {
+                if (o instanceof Controller.Submitted s) {
+                    b.addOutcomes(SubmitOutcome.newBuilder()
+                            .setSubmitted(Submitted.newBuilder().setJobId(s.jobId()).setTasks(s.tasks())));
+                } else {
+                    CtldException e = (CtldException) o;
+                    Error.Builder err = Error.newBuilder().setCode(e.code().name()).setMessage(e.getMessage());
+                    if (e.field() != null) err.setField(e.field());
+                    b.addOutcomes(SubmitOutcome.newBuilder().setError(err));
+                }
+            }
+            onSubmit.run();
+            return b.build();
+        });
+    }
+
+    @Override
+    public void cancelJob(JobRef req, StreamObserver<Empty> out) {
+        reply(out, () -> {
+            ctl.cancel(userActor(), req.getJobId());
+            // freed resources may let pending jobs start now
+            onSubmit.run();
+            return Empty.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void cancelJobs(CancelFilter req, StreamObserver<Count> out) {
+        reply(out, () -> {
+            String actor = userActor();
+            JobState state = req.getState().isEmpty() ? null : parseState(req.getState());
+            int n = ctl.cancelWhere(actor, new Controller.JobFilter(Messages.given(req.getUser()),
+                    Messages.given(req.getAccount()), Messages.given(req.getPartition()), Messages.given(req.getName()),
+                    state));
+            onSubmit.run();
+            return Count.newBuilder().setCount(n).build();
+        });
+    }
+
+    @Override
+    public void getJob(JobRef req, StreamObserver<Job> out) {
+        reply(out, () -> {
+            userActor();
+            JobView v = ctl.job(req.getJobId());
+            if (v == null) throw CtldException.notFound("job", "no job " + req.getJobId());
+            return Messages.toJob(v);
+        });
+    }
+
+    @Override
+    public void queryJobs(JobQuery q, StreamObserver<JobList> out) {
+        reply(out, () -> {
+            userActor();
+            if (q.getOffset() < 0 || q.getLimit() < 0) throw Errors.invalid("paging", "offset and limit must not be negative");
+            Predicate<JobView> filter = filter(q);
+            boolean endRange = q.getEndFrom() > 0 || q.getEndTo() > 0;
+            List<JobView> found = new ArrayList<>();
+            if (q.getJobIdsCount() > 0) {
+                for (long id : new HashSet<>(q.getJobIdsList())) {
+                    JobView v = ctl.job(id);
+                    if (v != null && filter.test(v) && (q.getIncludeFinished() || !v.state().finished())) found.add(v);
+                }
+            } else {
+                // an end-time range can only match finished jobs
+                if (!endRange) found.addAll(ctl.jobs(filter));
+                if (q.getIncludeFinished() || endRange) {
+                    long to = q.getEndTo() > 0 ? q.getEndTo() : Long.MAX_VALUE;
+                    for (JobView v : ctl.history(q.getEndFrom(), to, 0, Integer.MAX_VALUE)) {
+                        if (filter.test(v)) found.add(v);
+                    }
+                }
+            }
+            found.sort(Comparator.comparingLong(JobView::id));
+            int from = (int) Math.min(found.size(), q.getOffset());
+            int to = q.getLimit() == 0 ? found.size() : (int) Math.min(found.size(), (long) from + q.getLimit());
+            JobList.Builder b = JobList.newBuilder().setTotal(found.size());
+            for (JobView v : found.subList(from, to)) b.addJobs(Messages.toJob(v));
+            return b.build();
+        });
+    }
+
+    private static Predicate<JobView> filter(JobQuery q) {
+        Set<String> users = Set.copyOf(q.getUsersList());
+        Set<String> accounts = Set.copyOf(q.getAccountsList());
+        Set<String> partitions = Set.copyOf(q.getPartitionsList());
+        Set<JobState> states = new HashSet<>();
+        for (String s : q.getStatesList()) states.add(parseState(s));
+        String name = Messages.given(q.getName());
+        return v -> (users.isEmpty() || users.contains(v.user())) && (accounts.isEmpty() || accounts.contains(v.account()))
+                && (partitions.isEmpty() || partitions.contains(v.partition()))
+                && (states.isEmpty() || states.contains(v.state())) && (name == null || name.equals(v.name()));
+    }
+
+    private static JobState parseState(String s) {
+        try {
+            return JobState.valueOf(s);
+        } catch (IllegalArgumentException e) {
+            throw Errors.invalid("state", "unknown job state '" + s + "'");
+        }
+    }
+
+    @Override
+    public void modifyJob(ModifyJobRequest req, StreamObserver<Empty> out) {
+        reply(out, () -> {
+            String actor = userActor();
+            long id = req.getJobId();
+            switch (req.getChangeCase()) {
+                case TIME_LIMIT -> ctl.setTimeLimit(actor, id, req.getTimeLimit());
+                case PRIORITY -> ctl.setPriority(actor, id, req.getPriority());
+                case NICE -> ctl.setNice(actor, id, req.getNice());
+                case HOLD -> {
+                    if (req.getHold()) ctl.hold(actor, id);
+                    else ctl.release(actor, id);
+                }
+                case CHANGE_NOT_SET -> throw Errors.invalid("change", "no change given");
+            }
+            // a release or a shorter limit may let jobs start now
+            onSubmit.run();
+            return Empty.getDefaultInstance();
+        });
+    }
+
+    // ---- cluster -------------------------------------------------------------------------------------------------
+
+    @Override
+    public void queryNodes(NodeQuery req, StreamObserver<NodeList> out) {
+        reply(out, () -> {
+            userActor();
+            Set<String> wanted = Set.copyOf(req.getNamesList());
+            Set<String> missing = new java.util.TreeSet<>(wanted);
+            NodeList.Builder b = NodeList.newBuilder();
+            for (Controller.NodeView n : ctl.nodes()) {
+                if (wanted.isEmpty() || wanted.contains(n.name())) {
+                    b.addNodes(Messages.toNode(n));
+                    missing.remove(n.name());
+                }
+            }
+            if (!missing.isEmpty()) throw CtldException.notFound("node", "no node(s) " + missing);
+            return b.build();
+        });
+    }
+
+    @Override
+    public void queryPartitions(Empty req, StreamObserver<PartitionList> out) {
+        reply(out, () -> {
+            userActor();
+            PartitionList.Builder b = PartitionList.newBuilder();
+            for (Controller.PartitionView p : ctl.partitions()) b.addPartitions(Messages.toPartition(p));
+            return b.build();
+        });
+    }
+
+    @Override
+    public void controlNode(NodeControl req, StreamObserver<Empty> out) {
+        reply(out, () -> {
+            String actor = userActor();
+            String reason = Messages.given(req.getReason());
+            switch (req.getAction()) {
+                case DRAIN -> ctl.drainNode(actor, req.getNode(), reason == null ? "drained by " + actor : reason);
+                case DOWN -> ctl.downNode(actor, req.getNode(), reason == null ? "set down by " + actor : reason);
+                case RESUME -> ctl.resumeNode(actor, req.getNode());
+                default -> throw Errors.invalid("action", "one of DRAIN, RESUME, DOWN");
+            }
+            onSubmit.run();
+            return Empty.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void controlPartition(PartitionControl req, StreamObserver<Empty> out) {
+        reply(out, () -> {
+            ctl.setPartitionUp(userActor(), req.getPartition(), req.getUp());
+            onSubmit.run();
+            return Empty.getDefaultInstance();
+        });
+    }
+
+    // ---- accounts ------------------------------------------------------------------------------------------------
+
+    @Override
+    public void accountOp(AccountOpRequest req, StreamObserver<Empty> out) {
+        reply(out, () -> {
+            ctl.accountOp(userActor(), AccountOps.toOp(req));
+            onSubmit.run();
+            return Empty.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void queryAccounts(Empty req, StreamObserver<AccountList> out) {
+        reply(out, () -> {
+            userActor();
+            List<String> partitions = ctl.partitions().stream().map(Controller.PartitionView::name).toList();
+            return ctl.withAccounts(store -> {
+                AccountList.Builder b = AccountList.newBuilder();
+                for (Account a : store.accounts()) b.addAccounts(Messages.toAccount(a, partitions));
+                return b.build();
+            });
+        });
+    }
+
+    @Override
+    public void queryUsers(Empty req, StreamObserver<UserList> out) {
+        reply(out, () -> {
+            userActor();
+            return ctl.withAccounts(store -> {
+                UserList.Builder b = UserList.newBuilder();
+                for (UserRec u : store.users()) {
+                    UserInfo.Builder ub = UserInfo.newBuilder().setName(u.name).setAdminLevel(u.level.name());
+                    for (Membership m : u.memberships.values()) ub.addAccounts(m.account.name);
+                    b.addUsers(ub);
+                }
+                return b.build();
+            });
+        });
+    }
+
+    @Override
+    public void queryQos(Empty req, StreamObserver<QosList> out) {
+        reply(out, () -> {
+            userActor();
+            return ctl.withAccounts(store -> {
+                QosList.Builder b = QosList.newBuilder();
+                for (Qos q : store.allQos()) b.addQos(Messages.toQos(q));
+                return b.build();
+            });
+        });
+    }
+
+    @Override
+    public void transactionLog(Empty req, StreamObserver<TxnLog> out) {
+        reply(out, () -> {
+            userActor();
+            return TxnLog.newBuilder().addAllEntries(ctl.transactionLog()).build();
+        });
+    }
+
+    // ---- node daemons --------------------------------------------------------------------------------------------
+
+    @Override
+    public void reportJobsFinished(JobsFinished req, StreamObserver<Count> out) {
+        reply(out, () -> {
+            Caller c = Caller.current();
+            if (!c.isNode()) throw Errors.denied("only node credentials may report job ends");
+            String node = c.credential().principal();
+            int n = 0;
+            for (JobsFinished.Finished f : req.getJobsList()) {
+                JobView v = ctl.job(f.getJobId());
+                // a node may only end jobs that run on it: one stolen node credential cannot end the cluster's jobs
+                if (v == null || v.state() != JobState.RUNNING || v.nodeList() == null
+                        || !HostList.expand("nodeList", v.nodeList()).contains(node)) {
+                    continue;
+                }
+                try {
+                    ctl.jobFinished(f.getJobId(), f.getExitCode(), f.getOom());
+                    n++;
+                } catch (CtldException raced) {
+                    // ended meanwhile (cancel, timeout): nothing to report
+                }
+            }
+            onSubmit.run();
+            return Count.newBuilder().setCount(n).build();
+        });
+    }
+
+    // ---- plumbing ------------------------------------------------------------------------------------------------
+
+    /** The actor of a user or proxy call; node credentials may not use user operations. */
+    private static String userActor() {
+        Caller c = Caller.current();
+        if (c.isNode()) throw Errors.denied("node credentials may only report job ends");
+        return c.actor();
+    }
+
+    /** Runs one call, turning every failure into a status with a clear message; nothing escapes as a crash. */
+    private static <T> void reply(StreamObserver<T> out, Supplier<T> call) {
+        T result;
+        try {
+            result = call.get();
+        } catch (CtldException e) {
+            out.onError(Errors.of(e));
+            return;
+        } catch (StatusRuntimeException e) {
+            out.onError(e);
+            return;
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "internal error in a Crane call", e);
+            out.onError(Errors.of(Status.INTERNAL, "INTERNAL", null, "internal error: " + e));
+            return;
+        }
+        out.onNext(result);
+        out.onCompleted();
+    }
+}
