@@ -444,6 +444,8 @@ public final class InMemoryDriver implements SchedulerDriver {
             } else {
                 end(job, job.scriptExitCode == 0 ? JobState.COMPLETED : JobState.FAILED, job.scriptExitCode);
             }
+            // in simulated time the job ended exactly at its run time, however late the executor woke up
+            job.endTime = job.startTime.plusMillis(job.runMs());
         }
     }
 
