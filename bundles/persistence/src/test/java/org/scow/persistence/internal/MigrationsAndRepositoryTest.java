@@ -10,11 +10,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import javax.persistence.EntityManagerFactory;
-import javax.persistence.Persistence;
 import javax.sql.DataSource;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
+import org.scow.persistence.testing.TestDatabases;
 import org.junit.runner.RunWith;
 import org.junit.runners.Parameterized;
 import org.scow.persistence.ClusterEventLog;
@@ -23,6 +23,8 @@ import org.scow.persistence.DatabaseSchema;
 /** Runs the real changelog and the real persistence unit against each supported database. */
 @RunWith(Parameterized.class)
 public class MigrationsAndRepositoryTest {
+    static final String NAME = "scow_test";
+
     @Parameterized.Parameters(name = "{0}")
     public static List<Object[]> databases() {
         return TestDatabases.selected();
@@ -38,7 +40,7 @@ public class MigrationsAndRepositoryTest {
 
     @Before
     public void freshDatabase() throws Exception {
-        dataSource = TestDatabases.fresh(product);
+        dataSource = TestDatabases.fresh(product, NAME);
     }
 
     @After
@@ -64,8 +66,7 @@ public class MigrationsAndRepositoryTest {
     @Test
     public void clusterEventLogStoresAndListsNewestFirst() throws Exception {
         SchemaMigrator migrator = new SchemaMigrator(dataSource);
-        emf = Persistence.createEntityManagerFactory("scow",
-                Map.of("javax.persistence.nonJtaDataSource", dataSource, "eclipselink.weaving", "false"));
+        emf = TestDatabases.emf("scow", dataSource);
         ClusterEventLog log = new JpaClusterEventLog(emf, migrator);
 
         Instant t0 = Instant.parse("2026-01-01T00:00:00.123456Z");
