@@ -48,14 +48,14 @@ public class ManagementBillingIT extends PlatformTestSupport {
                 "{\"name\":\"physics\",\"tenant\":\"default\",\"owner\":\"alice\"}", ADMIN));
 
         // balance 0 <= threshold 0: blocked on the cluster, submissions refused by the scheduler
-        await("physics blocked on the cluster", Duration.ofSeconds(30), () -> clusterBlocked(true));
+        await("physics blocked on the cluster", Duration.ofSeconds(120), () -> clusterBlocked(true));
         expect(422, post(C + "/jobs", JOB));
 
         expect(201, post("/api/v1/billing/prices",
                 "{\"cluster\":\"itest\",\"partition\":\"debug\",\"price\":\"1.5\",\"amount\":\"CPUS\"}", ADMIN));
         expect(200, post("/api/v1/billing/accounts/physics/payments", "{\"amount\":\"100.00\",\"method\":\"cash\"}",
                 ADMIN));
-        await("physics unblocked after payment", Duration.ofSeconds(30), () -> clusterBlocked(false));
+        await("physics unblocked after payment", Duration.ofSeconds(120), () -> clusterBlocked(false));
 
         Reply job = post(C + "/jobs", JOB);
         expect(201, job);
@@ -76,7 +76,7 @@ public class ManagementBillingIT extends PlatformTestSupport {
 
         // a threshold above the balance blocks; an unblock made directly on the cluster is repaired
         post("/api/v1/billing/accounts/physics/threshold", "{\"threshold\":\"1000\"}", ADMIN);
-        await("physics blocked by threshold", Duration.ofSeconds(30), () -> clusterBlocked(true));
+        await("physics blocked by threshold", Duration.ofSeconds(120), () -> clusterBlocked(true));
         expect(200, delete(C + "/accounts/physics/block"));
         assertFalse(get(C + "/accounts/physics/block").json().get("blocked").asBoolean());
         expect(200, post("/api/v1/management/block-sync", "", ADMIN));
