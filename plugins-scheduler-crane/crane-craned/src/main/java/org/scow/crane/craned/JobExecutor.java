@@ -149,6 +149,27 @@ public final class JobExecutor implements AutoCloseable {
         return running.size();
     }
 
+    /** The runs this executor watches now: job id to the run's start time. */
+    public Map<Long, Long> runningRuns() {
+        Map<Long, Long> m = new java.util.HashMap<>();
+        for (RunningJob rj : running.values()) m.put(rj.spec.jobId(), rj.spec.startTime());
+        return m;
+    }
+
+    /**
+     * Whether this node knows this run of the job: it watches it, or the run's spool entry exists (launched by an
+     * earlier executor and not cleaned up yet). False means its launch never arrived here (or its traces were
+     * destroyed); a spool entry of an earlier run of the same job does not count (it is a stray).
+     */
+    public boolean hasTrace(long jobId, long runStart) {
+        RunningJob rj = running.get(jobId);
+        if (rj != null) return rj.spec.startTime() == runStart;
+        if (!Files.isDirectory(spool.dir(jobId))) return false;
+        long[] pid = spool.readPid(jobId);
+        // a directory without pid: the launch was cut short; one of another run: an earlier run (before a requeue)
+        return pid != null && (pid[2] == -1 || pid[2] == runStart);
+    }
+
     // ---- launch -----------------------------------------------------------------------------------------------
 
     /**
@@ -216,7 +237,7 @@ public final class JobExecutor implements AutoCloseable {
         try {
             // the wrapper waits on stdin until it is inside the job's cgroups, so no job process starts outside them
             if (cg != null) cg.join(p.pid());
-            spool.writePid(s.jobId(), p.pid(), startMillis(p.toHandle()));
+            spool.writePid(s.jobId(), p.pid(), startMillis(p.toHandle()), s.startTime());
             try (OutputStream go = p.getOutputStream()) {
                 go.write('\n');
             }
@@ -384,7 +405,16 @@ public final class JobExecutor implements AutoCloseable {
         for (JobSpec s : expected) {
             keep.add(s.jobId());
             if (running.containsKey(s.jobId())) continue;
-            long[] pid = spool.readPid(s.jobId());
+            long[] recorded = spool.readPid(s.jobId());
+            if (recorded != null && recorded[2] != -1 && recorded[2] != s.startTime()) {
+                // the spool holds an earlier run (before a requeue): kill it; this run left no trace
+                Cgroups.JobCgroup old = cgroups != null ? cgroups.open(s.jobId()) : null;
+                killRemaining(s.jobId(), sessionToScan(recorded), old, 0);
+                if (old != null) old.remove();
+                spool.delete(s.jobId());
+                recorded = null;
+            }
+            final long[] pid = recorded;
             if (pid == null) {
                 deliver(s, JobOutcome.of(JobState.NODE_FAIL, -1, "the node has no trace of the job (lost in a restart)"));
                 continue;
@@ -405,6 +435,13 @@ public final class JobExecutor implements AutoCloseable {
         if (cgroups != null) strays.addAll(cgroups.existingJobs());
         strays.removeAll(keep);
         for (long id : strays) {
+            RunningJob watched = running.get(id);
+            if (watched != null) {
+                // launched by this executor, but no longer running for the controller: end it the normal way
+                LOG.info("job " + id + " is not running for the controller: cancelling it");
+                terminate(id, watched.spec.startTime(), JobState.CANCELLED);
+                continue;
+            }
             long[] pid = spool.readPid(id);
             Cgroups.JobCgroup cg = cgroups != null ? cgroups.open(id) : null;
             LOG.info("job " + id + " is not running for the controller: killing what is left of it");

@@ -57,15 +57,16 @@ final class Spool {
         return d;
     }
 
-    void writePid(long jobId, long pid, long startMillis) throws IOException {
-        Files.writeString(dir(jobId).resolve("pid"), pid + " " + startMillis + "\n");
+    /** Records the job's first process ({@code pid}, its start) and which run it is ({@code runStart}, the controller's start time). */
+    void writePid(long jobId, long pid, long startMillis, long runStart) throws IOException {
+        Files.writeString(dir(jobId).resolve("pid"), pid + " " + startMillis + " " + runStart + "\n");
     }
 
-    /** {@code {pid, startMillis}} or null. */
+    /** {@code {pid, startMillis, runStart}} ({@code runStart} -1 when not recorded) or null. */
     long[] readPid(long jobId) {
         try {
             String[] f = Files.readString(dir(jobId).resolve("pid")).trim().split(" ");
-            return new long[] {Long.parseLong(f[0]), Long.parseLong(f[1])};
+            return new long[] {Long.parseLong(f[0]), Long.parseLong(f[1]), f.length > 2 ? Long.parseLong(f[2]) : -1};
         } catch (IOException | RuntimeException none) {
             return null;
         }

@@ -868,8 +868,106 @@ public final class Controller implements AutoCloseable {
         nodeOp(actor, node, NODE_RESUME, null);
     }
 
+    /** The actor recorded for node state changes the controller makes itself (node timeouts, return to service). */
+    public static final String SYSTEM_ACTOR = "cranectld";
+
+    /** Node control operations the controller makes itself. */
+    public enum NodeOp { DOWN, DRAIN, RESUME }
+
+    /**
+     * The controller's own node control (no permission check; actor {@link #SYSTEM_ACTOR}): DOWN ends or requeues
+     * the node's jobs as {@link #downNode} does, DRAIN as {@link #drainNode}, RESUME clears both.
+     */
+    public void systemNodeControl(String node, NodeOp op, String reason) {
+        int code = switch (op) {
+            case DOWN -> NODE_DOWN;
+            case DRAIN -> NODE_DRAIN;
+            case RESUME -> NODE_RESUME;
+        };
+        nodeOp(SYSTEM_ACTOR, node, code, op == NodeOp.RESUME ? null : reason, true);
+    }
+
+    /**
+     * Marks a node's daemon connected or silent. Not logged: a silent node only stops taking new jobs; whether and
+     * when it goes DOWN is the node manager's decision ({@link #systemNodeControl}).
+     */
+    public void setNodeResponding(String node, boolean responding) {
+        lock.lock();
+        try {
+            Integer idx = cluster.nodeIndex.get(node);
+            if (idx == null) throw CtldException.notFound("node", "no node '" + node + "'");
+            cluster.nodes[idx].responding = responding;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The node's state and reason as shown ({@code DOWN}/{@code DRAIN} carry the reason), or null for an unknown node. */
+    public NodeView node(String name) {
+        for (NodeView v : nodes()) if (v.name().equals(name)) return v;
+        return null;
+    }
+
+    /** The running jobs whose batch script runs on {@code node} (the first node of their allocation). */
+    public List<Job> runningJobsOn(String node) {
+        lock.lock();
+        try {
+            Integer idx = cluster.nodeIndex.get(node);
+            if (idx == null) throw CtldException.notFound("node", "no node '" + node + "'");
+            List<Job> l = new ArrayList<>();
+            for (Job j : running) if (j.state == JobState.RUNNING && j.allocNodes[0] == idx) l.add(j);
+            return l;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** One job end reported by a node: {@code runStart} 0 means the current run. */
+    public record NodeReport(long jobId, long runStart, JobState state, int exitCode) {
+    }
+
+    /**
+     * Many job ends reported by {@code node}, with one WAL flush. A report is applied only when the job is running,
+     * on that node (anywhere in its allocation), in the run named by {@code runStart}; the others are skipped (ended
+     * meanwhile by a cancel or timeout, requeued, or not the node's job). Returns which reports were applied.
+     */
+    public boolean[] jobsEndedOn(String node, List<NodeReport> reports) {
+        for (NodeReport r : reports) {
+            if (r.state() == null || !r.state().finished() || r.state() == JobState.CANCELLED) {
+                throw CtldException.invalid("state", "a node may report COMPLETED, FAILED, OUT_OF_MEMORY, TIMEOUT or NODE_FAIL, not " + r.state());
+            }
+        }
+        boolean[] applied = new boolean[reports.size()];
+        long lsn;
+        lock.lock();
+        try {
+            Integer idx = cluster.nodeIndex.get(node);
+            if (idx == null) throw CtldException.notFound("node", "no node '" + node + "'");
+            long now = clock.nowSec();
+            for (int i = 0; i < applied.length; i++) {
+                NodeReport r = reports.get(i);
+                Job j = live.get(r.jobId());
+                if (j == null || j.state != JobState.RUNNING || !contains(j.allocNodes, idx)) continue;
+                if (r.runStart() != 0 && j.startTime != r.runStart()) continue;
+                doEnd(j, r.state(), r.exitCode(), now);
+                toTerminate.remove(j);
+                applied[i] = true;
+            }
+            lsn = lastLsn;
+            maybeSnapshotLocked();
+        } finally {
+            lock.unlock();
+        }
+        awaitDurable(lsn);
+        return applied;
+    }
+
     private void nodeOp(String actor, String name, int op, String reason) {
-        if (acct.level(actor).compareTo(AdminLevel.OPERATOR) < 0) throw CtldException.denied("node control needs operator rights");
+        nodeOp(actor, name, op, reason, false);
+    }
+
+    private void nodeOp(String actor, String name, int op, String reason, boolean system) {
+        if (!system && acct.level(actor).compareTo(AdminLevel.OPERATOR) < 0) throw CtldException.denied("node control needs operator rights");
         checkText("reason", reason, 1024, false);
         long lsn;
         List<Job> term;
@@ -1240,7 +1338,9 @@ public final class Controller implements AutoCloseable {
             for (Node n : cluster.nodes) {
                 List<String> parts = new ArrayList<>();
                 for (Partition p : n.partitions) parts.add(p.name);
-                out.add(new NodeView(n.name, n.state(), n.reason, n.cpus, n.allocCpu, n.memMb, n.allocMem, n.gpuTotal(), n.gpuAlloc(), parts));
+                boolean silent = !n.responding && !n.down;
+                out.add(new NodeView(n.name, silent ? NodeState.DOWN : n.state(),
+                        silent ? (n.reason != null ? n.reason + "; " : "") + "not responding" : n.reason, n.cpus, n.allocCpu, n.memMb, n.allocMem, n.gpuTotal(), n.gpuAlloc(), parts));
             }
             return out;
         } finally {

@@ -81,6 +81,16 @@ public final class CtldConfig {
     public boolean slurmCompatibleEnv;
     /** GPUs of this machine handed out as CUDA_VISIBLE_DEVICES; -1 asks nvidia-smi. */
     public int nodeGpus = -1;
+    // ---- node daemons (craned over the network; crane-server's NodeManager)
+    /** Jobs run on remote craned daemons that register and heartbeat; excludes LocalExecutor and SimulatedNodes. */
+    public boolean nodeDaemons;
+    /** Seconds of silence (no heartbeat, no registration) after which a node is set DOWN (Slurm's SlurmdTimeout). */
+    public long nodeTimeoutSec = 30;
+    /**
+     * What a registering node's DOWN state becomes: 0 stays DOWN until an operator resumes it; 1 (default) resumes a
+     * node the controller set DOWN because it was not responding; 2 resumes any DOWN node (Slurm's ReturnToService).
+     */
+    public int returnToService = 1;
 
     public record NodeDef(String names, int cpus, long memMb, String gres, Set<String> features) {
     }
@@ -192,6 +202,12 @@ public final class CtldConfig {
             case "KillWait" -> killWaitSec = Long.parseLong(v);
             case "SlurmCompatibleEnv" -> slurmCompatibleEnv = Boolean.parseBoolean(v);
             case "NodeGpus" -> nodeGpus = Integer.parseInt(v);
+            case "NodeDaemons" -> nodeDaemons = Boolean.parseBoolean(v);
+            case "NodeTimeout" -> nodeTimeoutSec = Long.parseLong(v);
+            case "ReturnToService" -> {
+                if (!v.matches("[012]")) throw CtldException.invalid("config", "ReturnToService must be 0, 1 or 2");
+                returnToService = Integer.parseInt(v);
+            }
             default -> throw CtldException.invalid("config", "unknown key '" + key + "'");
         }
     }

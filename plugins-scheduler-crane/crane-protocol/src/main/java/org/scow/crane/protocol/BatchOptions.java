@@ -1,7 +1,18 @@
 package org.scow.crane.protocol;
 
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.scow.crane.protocol.v1.JobRequest;
 
 /**
@@ -100,7 +111,108 @@ public final class BatchOptions {
             case COMMENT -> job.setComment(v);
             case REQUEUE -> job.setRequeue(true);
             case NO_REQUEUE -> job.setRequeue(false);
+            case BEGIN -> job.setBeginTime(parseBegin(name, v, System.currentTimeMillis() / 1000, ZoneId.systemDefault()));
+            case EXPORT -> export(name, v, job);
+            case GPUS_PER_NODE -> job.setGres("gpu:" + v.strip());
+            case MAIL_TYPE, MAIL_USER -> {
+                // accepted so that Slurm scripts run unchanged; Crane sends no mail
+            }
         }
+    }
+
+    private static final Pattern RELATIVE = Pattern.compile("now(?:\\+(\\d+)([a-z]*))?");
+
+    /**
+     * A begin time in Slurm's forms: {@code now[+N[seconds|minutes|hours|days|weeks]]} (default unit seconds),
+     * {@code HH:MM[:SS]} (today, or tomorrow when that time has passed), {@code YYYY-MM-DD[THH:MM[:SS]]},
+     * {@code midnight}, {@code noon}, {@code teatime} (16:00), {@code today}, {@code tomorrow}. Epoch seconds.
+     */
+    public static long parseBegin(String name, String v, long nowSec, ZoneId zone) throws BadOptionException {
+        String s = v.strip().toLowerCase(Locale.ROOT);
+        LocalDateTime now = LocalDateTime.ofInstant(Instant.ofEpochSecond(nowSec), zone);
+        Matcher m = RELATIVE.matcher(s);
+        if (m.matches()) {
+            if (m.group(1) == null) return nowSec;
+            long n;
+            try {
+                n = Long.parseLong(m.group(1));
+            } catch (NumberFormatException e) {
+                throw new BadOptionException(name, "'" + v + "' is out of range");
+            }
+            long unit = switch (m.group(2)) {
+                case "", "s", "sec", "secs", "second", "seconds" -> 1;
+                case "m", "min", "mins", "minute", "minutes" -> 60;
+                case "h", "hour", "hours" -> 3600;
+                case "d", "day", "days" -> 86400;
+                case "w", "week", "weeks" -> 7 * 86400;
+                default -> throw new BadOptionException(name, "unknown time unit '" + m.group(2) + "' in '" + v + "'");
+            };
+            if (n > Long.MAX_VALUE / unit / 2) throw new BadOptionException(name, "'" + v + "' is out of range");
+            return nowSec + n * unit;
+        }
+        LocalDateTime t;
+        try {
+            t = switch (s) {
+                case "today" -> now.toLocalDate().atStartOfDay();
+                case "tomorrow" -> now.toLocalDate().plusDays(1).atStartOfDay();
+                case "midnight" -> next(now, LocalTime.MIDNIGHT);
+                case "noon" -> next(now, LocalTime.NOON);
+                case "teatime" -> next(now, LocalTime.of(16, 0));
+                default -> {
+                    if (s.matches("\\d{1,2}:\\d{2}(:\\d{2})?")) {
+                        yield next(now, LocalTime.parse(s.indexOf(':') == 1 ? "0" + s : s));
+                    }
+                    if (s.matches("\\d{4}-\\d{2}-\\d{2}")) {
+                        yield LocalDate.parse(s).atStartOfDay();
+                    }
+                    if (s.matches("\\d{4}-\\d{2}-\\d{2}t\\d{2}:\\d{2}(:\\d{2})?")) {
+                        yield LocalDateTime.parse(s.toUpperCase(Locale.ROOT));
+                    }
+                    throw new BadOptionException(name, "'" + v + "' is not a time (now+1hour, HH:MM[:SS], "
+                            + "YYYY-MM-DD[THH:MM[:SS]], midnight, noon, tomorrow)");
+                }
+            };
+        } catch (DateTimeParseException e) {
+            throw new BadOptionException(name, "'" + v + "' is not a valid date or time");
+        }
+        return t.atZone(zone).toEpochSecond();
+    }
+
+    private static LocalDateTime next(LocalDateTime now, LocalTime at) {
+        LocalDateTime t = now.toLocalDate().atTime(at);
+        return t.isAfter(now) ? t : t.plusDays(1);
+    }
+
+    /**
+     * {@code --export}: Slurm's forms on the job's environment, which the caller filled with the submission
+     * environment. {@code ALL} keeps it, {@code NONE} empties it, {@code A,B=x} keeps only {@code A} and sets
+     * {@code B}; {@code ALL,B=x} keeps everything and sets {@code B}. Names are checked by the controller.
+     */
+    private static void export(String name, String v, JobRequest.Builder job) throws BadOptionException {
+        Map<String, String> env = new HashMap<>(job.getEnvMap());
+        Map<String, String> out = new HashMap<>();
+        boolean all = false;
+        for (String item : v.split(",")) {
+            String it = item.strip();
+            if (it.isEmpty()) throw new BadOptionException(name, "empty item in '" + v + "'");
+            int eq = it.indexOf('=');
+            if (it.equals("ALL")) {
+                all = true;
+            } else if (it.equals("NONE")) {
+                continue;
+            } else if (eq > 0) {
+                out.put(it.substring(0, eq), it.substring(eq + 1));
+            } else if (eq == 0) {
+                throw new BadOptionException(name, "'" + it + "' has no variable name");
+            } else if (env.containsKey(it)) {
+                out.put(it, env.get(it));
+            }
+        }
+        if (all) {
+            env.putAll(out);
+            out = env;
+        }
+        job.clearEnv().putAllEnv(out);
     }
 
     /** Counts are parsed here only to fit the protocol's integer field; range checks stay in the controller. */
@@ -150,7 +262,9 @@ public final class BatchOptions {
         ARRAY("-a", "--array", true), DEPENDENCY("-d", "--dependency", true), CHDIR("-D", "--chdir", true),
         HOLD("-H", "--hold", false), EXCLUSIVE(null, "--exclusive", false), NODELIST("-w", "--nodelist", true),
         EXCLUDE("-x", "--exclude", true), COMMENT(null, "--comment", true), REQUEUE(null, "--requeue", false),
-        NO_REQUEUE(null, "--no-requeue", false);
+        NO_REQUEUE(null, "--no-requeue", false), BEGIN("-b", "--begin", true), EXPORT(null, "--export", true),
+        GPUS_PER_NODE(null, "--gpus-per-node", true), MAIL_TYPE(null, "--mail-type", true),
+        MAIL_USER(null, "--mail-user", true);
 
         final String shortName;
         final String longName;

@@ -35,6 +35,8 @@ public final class CraneServer implements AutoCloseable {
     private final SimulatedNodeLauncher simulator;
     /** The real executor of a single-machine cluster, or null. */
     private final LocalLauncher local;
+    /** Remote node daemons ({@code NodeDaemons=true}), or null. */
+    private final NodeManager nodeManager;
     private final ExecutorService handlers;
     private final Server server;
     private boolean closed;
@@ -43,8 +45,9 @@ public final class CraneServer implements AutoCloseable {
         this.key = key.clone();
         this.ctl = new Controller(cfg, clock);
         this.loop = new SchedulerLoop(ctl, cfg.schedulerIntervalMs, cfg.minPassGapMs);
-        if (cfg.simulatedNodes && cfg.localExecutor) {
-            throw new IllegalArgumentException("SimulatedNodes and LocalExecutor exclude each other");
+        if ((cfg.simulatedNodes ? 1 : 0) + (cfg.localExecutor ? 1 : 0) + (cfg.nodeDaemons ? 1 : 0) > 1) {
+            ctl.close();
+            throw new IllegalArgumentException("SimulatedNodes, LocalExecutor and NodeDaemons exclude each other");
         }
         simulator = cfg.simulatedNodes ? new SimulatedNodeLauncher(ctl, loop::poke) : null;
         if (simulator != null) ctl.setLauncher(simulator);
@@ -54,6 +57,8 @@ public final class CraneServer implements AutoCloseable {
             ctl.close();
             throw e;
         }
+        nodeManager = cfg.nodeDaemons ? new NodeManager(ctl, cfg, loop::poke) : null;
+        if (nodeManager != null) ctl.setLauncher(nodeManager);
         AtomicInteger n = new AtomicInteger();
         handlers = Executors.newFixedThreadPool(HANDLER_THREADS, r -> {
             Thread t = new Thread(r, "crane-rpc-" + n.incrementAndGet());
@@ -64,6 +69,8 @@ public final class CraneServer implements AutoCloseable {
                 .executor(handlers)
                 .maxInboundMessageSize(Wire.MAX_MESSAGE_BYTES)
                 .addService(ServerInterceptors.intercept(new CraneService(ctl, loop::poke),
+                        new AuthInterceptor(key, clock)))
+                .addService(ServerInterceptors.intercept(new NodeService(ctl, nodeManager),
                         new AuthInterceptor(key, clock)))
                 .build();
     }
@@ -132,6 +139,7 @@ public final class CraneServer implements AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
+        if (nodeManager != null) nodeManager.close(); // ends the nodes' Register streams, which would hold shutdown
         server.shutdown();
         try {
             if (!server.awaitTermination(5, TimeUnit.SECONDS)) server.shutdownNow();

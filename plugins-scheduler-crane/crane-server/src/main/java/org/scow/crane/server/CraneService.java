@@ -20,7 +20,6 @@ import org.scow.crane.ctld.account.Membership;
 import org.scow.crane.ctld.account.Qos;
 import org.scow.crane.ctld.account.UserRec;
 import org.scow.crane.ctld.model.JobState;
-import org.scow.crane.ctld.util.HostList;
 import org.scow.crane.protocol.v1.AccountList;
 import org.scow.crane.protocol.v1.AccountOpRequest;
 import org.scow.crane.protocol.v1.CancelFilter;
@@ -346,25 +345,30 @@ final class CraneService extends CraneGrpc.CraneImplBase {
         reply(out, () -> {
             Caller c = Caller.current();
             if (!c.isNode()) throw Errors.denied("only node credentials may report job ends");
+            // a node may only end jobs that run on it: one stolen node credential cannot end the cluster's jobs
             String node = c.credential().principal();
+            List<Controller.NodeReport> reports = new ArrayList<>(req.getJobsCount());
+            for (JobsFinished.Finished f : req.getJobsList()) reports.add(report(f));
+            boolean[] applied = reports.isEmpty() ? new boolean[0] : ctl.jobsEndedOn(node, reports);
             int n = 0;
-            for (JobsFinished.Finished f : req.getJobsList()) {
-                JobView v = ctl.job(f.getJobId());
-                // a node may only end jobs that run on it: one stolen node credential cannot end the cluster's jobs
-                if (v == null || v.state() != JobState.RUNNING || v.nodeList() == null
-                        || !HostList.expand("nodeList", v.nodeList()).contains(node)) {
-                    continue;
-                }
-                try {
-                    ctl.jobFinished(f.getJobId(), f.getExitCode(), f.getOom());
-                    n++;
-                } catch (CtldException raced) {
-                    // ended meanwhile (cancel, timeout): nothing to report
-                }
-            }
-            onSubmit.run();
+            for (boolean a : applied) if (a) n++;
+            if (n > 0) onSubmit.run();
             return Count.newBuilder().setCount(n).build();
         });
+    }
+
+    private static Controller.NodeReport report(JobsFinished.Finished f) {
+        JobState st;
+        if (f.getState().isEmpty()) {
+            st = f.getOom() ? JobState.OUT_OF_MEMORY : f.getExitCode() == 0 ? JobState.COMPLETED : JobState.FAILED;
+        } else {
+            try {
+                st = JobState.valueOf(f.getState());
+            } catch (IllegalArgumentException e) {
+                throw Errors.invalid("state", "'" + f.getState() + "' is not a job state");
+            }
+        }
+        return new Controller.NodeReport(f.getJobId(), f.getRunStart(), st, f.getExitCode());
     }
 
     // ---- plumbing ------------------------------------------------------------------------------------------------

@@ -49,7 +49,8 @@ public final class ServerMain {
         CraneServer server = CraneServer.start(cfg, Clock.SYSTEM);
         System.err.printf("cranectld: recovered %d live jobs in %d ms; listening on %s:%d%s%n",
                 server.controller().liveCount(), (System.nanoTime() - t0) / 1_000_000, cfg.listenAddress,
-                server.port(), cfg.simulatedNodes ? " (SIMULATED nodes: jobs do not really run)" : cfg.localExecutor ? " (single machine: jobs run here)" : "");
+                server.port(), cfg.simulatedNodes ? " (SIMULATED nodes: jobs do not really run)" : cfg.localExecutor ? " (single machine: jobs run here)"
+                : cfg.nodeDaemons ? " (node daemons: waiting for craned registrations, NodeTimeout " + cfg.nodeTimeoutSec + " s)" : "");
         if (opt.containsKey("pid")) Files.writeString(Path.of(opt.get("pid")), ProcessHandle.current().pid() + "\n");
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

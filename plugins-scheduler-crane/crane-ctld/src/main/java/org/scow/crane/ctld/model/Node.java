@@ -22,6 +22,12 @@ public final class Node {
     public boolean down;
     public boolean drain;
     public String reason;
+    /**
+     * Whether the node's daemon is connected and heartbeating. Not persisted: a controller with node daemons
+     * starts with every node not responding until its craned registers; nodes without daemons (simulated, local)
+     * stay responding. A node that is not responding takes no new jobs; the DOWN state is a separate, logged event.
+     */
+    public boolean responding = true;
 
     public Node(int idx, String name, int cpus, long memMb, int[] gres, Set<String> features) {
         this.idx = idx;
@@ -52,7 +58,7 @@ public final class Node {
 
     /** True when new jobs may be placed here. */
     public boolean usable() {
-        return !down && !drain;
+        return !down && !drain && responding;
     }
 
     public NodeState state() {

@@ -1,0 +1,111 @@
+package org.scow.crane.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.scow.crane.protocol.v1.CancelFilter;
+import org.scow.crane.protocol.v1.Count;
+import org.scow.crane.protocol.v1.Empty;
+import org.scow.crane.protocol.v1.Job;
+import org.scow.crane.protocol.v1.JobList;
+import org.scow.crane.protocol.v1.JobQuery;
+import org.scow.crane.protocol.v1.JobRef;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ccancel [ID[,ID]...] [filters]}: cancels jobs by id ({@code N}, an array's id for all its tasks, or
+ * {@code A_T}) and/or by filters, which are ANDed; an id or a filter is required.
+ */
+@Command(name = "ccancel", versionProvider = Crane.Version.class, sortOptions = false,
+        description = "Cancel jobs by id and/or by filters (ANDed).")
+final class Ccancel extends Base {
+    @Parameters(arity = "0..*", paramLabel = "ID", description = "N, ARRAYID or ARRAYID_TASK; comma-separated too")
+    List<String> ids = new ArrayList<>();
+    @Option(names = {"-n", "--name"}) String name;
+    @Option(names = {"-u", "--user"}) String user;
+    @Option(names = {"-A", "--account"}) String account;
+    @Option(names = {"-p", "--partition"}) String partition;
+    @Option(names = {"-t", "--state"}, paramLabel = "STATE", description = "pending or running") String state;
+    @Option(names = {"-w", "--nodes"}, paramLabel = "HOSTS") String nodes;
+    @Option(names = "--self", description = "Only the caller's jobs") boolean self;
+
+    @Override
+    int run() throws CliException {
+        List<Jobs.Id> wanted = Jobs.ids("", ids);
+        String st = null;
+        if (state != null) {
+            Set<String> s = Jobs.states("--state", List.of(state));
+            if (s.size() != 1 || !(s.contains("PENDING") || s.contains("RUNNING"))) {
+                throw CliException.usage("--state: only pending or running jobs can be cancelled");
+            }
+            st = s.iterator().next();
+        }
+        if (self) user = client().call(c -> c.whoAmI(Empty.getDefaultInstance())).getActor();
+        boolean filtered = name != null || user != null || account != null || partition != null || st != null || nodes != null;
+        if (wanted.isEmpty() && !filtered) {
+            throw CliException.usage("give job ids or at least one filter (-n, -u, -A, -p, -t, -w, --self)");
+        }
+        final String fState = st;
+        Predicate<Job> filter = j -> (name == null || name.equals(j.getName())) && (user == null || user.equals(j.getUser()))
+                && (account == null || account.equals(j.getAccount()))
+                && (partition == null || partition.equals(j.getPartition()))
+                && (fState == null ? !Jobs.finished(j) : fState.equals(j.getState()));
+        if (nodes != null) filter = filter.and(Jobs.onHosts("--nodes", nodes));
+
+        if (wanted.isEmpty() && nodes == null) {
+            // the controller applies the filter in one call
+            CancelFilter.Builder f = CancelFilter.newBuilder();
+            if (name != null) f.setName(name);
+            if (user != null) f.setUser(user);
+            if (account != null) f.setAccount(account);
+            if (partition != null) f.setPartition(partition);
+            if (st != null) f.setState(st);
+            Count n = client().call(c -> c.cancelJobs(f.build()));
+            if (!slurm) io.out().println("Cancelled " + n.getCount() + " job(s)");
+            return 0;
+        }
+        Set<Long> targets = new LinkedHashSet<>();
+        int failures = 0;
+        if (wanted.isEmpty()) {
+            JobQuery.Builder q = JobQuery.newBuilder();
+            if (st != null) q.addStates(st);
+            JobList all = client().call(c -> c.queryJobs(q.build()));
+            for (Job j : all.getJobsList()) if (filter.test(j)) targets.add(j.getJobId());
+        } else {
+            for (Jobs.Id id : wanted) {
+                List<Job> found = Jobs.resolve(client(), id, true);
+                String shown = id.isTask() ? id.id() + "_" + id.task() : Long.toString(id.id());
+                if (found.isEmpty()) {
+                    io.err().println(prog + ": error: no job " + shown);
+                    failures++;
+                    continue;
+                }
+                boolean live = false;
+                for (Job j : found) {
+                    if (Jobs.finished(j)) continue;
+                    live = true;
+                    if (filter.test(j)) targets.add(j.getJobId());
+                }
+                if (!live) {
+                    io.err().println(prog + ": error: job " + shown + " has already finished");
+                    failures++;
+                }
+            }
+        }
+        for (long id : targets) {
+            try {
+                client().call(c -> c.cancelJob(JobRef.newBuilder().setJobId(id).build()));
+                if (!slurm) io.out().println("Job " + id + " cancelled");
+            } catch (CliException e) {
+                io.err().println(prog + ": error: job " + id + ": " + e.getMessage());
+                failures++;
+            }
+        }
+        if (wanted.isEmpty() && !slurm) io.out().println("Cancelled " + (targets.size() - failures) + " job(s)");
+        return failures == 0 ? 0 : CliException.FAILED;
+    }
+}
