@@ -1,5 +1,6 @@
 package org.scow.api.cluster;
 
+import java.time.Instant;
 import java.util.Optional;
 import org.scow.api.scheduler.SchedulerDriver;
 
@@ -22,5 +23,20 @@ public interface Cluster {
 
     default boolean online() {
         return driver().isPresent();
+    }
+
+    /**
+     * Whether the scheduler answered the platform's last periodic probe; null while offline or before the first
+     * probe. An online cluster whose scheduler does not answer stays online (its driver is installed) but is
+     * reported unreachable, so clients can tell "no driver" from "scheduler down".
+     */
+    Reachability reachability();
+
+    /**
+     * @param reachable  the scheduler answered in time
+     * @param checkedAt  when the probe ran
+     * @param problem    what went wrong, or null
+     */
+    record Reachability(boolean reachable, Instant checkedAt, String problem) {
     }
 }

@@ -6,6 +6,10 @@ public final class ClusterEvents {
     public static final String ONLINE = "org/scow/cluster/ONLINE";
     /** A cluster's driver went away or failed. Properties: {@link #CLUSTER}, {@link #REASON}. */
     public static final String OFFLINE = "org/scow/cluster/OFFLINE";
+    /** An online cluster's scheduler stopped answering the platform's probe. Properties: {@link #CLUSTER}, {@link #REASON}. */
+    public static final String UNREACHABLE = "org/scow/cluster/UNREACHABLE";
+    /** An online cluster's scheduler answers again. Property: {@link #CLUSTER}. */
+    public static final String REACHABLE = "org/scow/cluster/REACHABLE";
     /** A job was submitted through the platform. Properties: {@link #CLUSTER}, {@link #JOB_ID}, {@link #USER}. */
     public static final String JOB_SUBMITTED = "org/scow/job/SUBMITTED";
     /** A job reached a finished state. Properties: {@link #CLUSTER}, {@link #JOB_ID}, {@link #STATE}. */

@@ -1,5 +1,7 @@
 package org.scow.core.internal;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Dictionary;
@@ -9,9 +11,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import org.osgi.framework.Constants;
 import org.osgi.service.cm.ConfigurationException;
 import org.osgi.service.cm.ManagedServiceFactory;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
@@ -21,6 +29,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.scow.api.cluster.Cluster;
+import org.scow.api.cluster.Cluster.Reachability;
 import org.scow.api.cluster.ClusterEvents;
 import org.scow.api.cluster.ClusterRegistry;
 import org.scow.api.health.HealthCheck;
@@ -42,6 +51,12 @@ public class ClusterRegistryImpl implements ClusterRegistry, ManagedServiceFacto
     /** Driver factories by type, best-ranked first; a type has more than one while a driver is being upgraded. */
     private final Map<String, List<SchedulerDriverFactory>> factories = new TreeMap<>();
     private final Map<String, ManagedCluster> byPid = new HashMap<>();
+
+    /** How often and how patiently online schedulers are probed. */
+    static final Duration PROBE_INTERVAL = Duration.ofSeconds(30);
+    static final Duration PROBE_LIMIT = Duration.ofSeconds(20);
+    private ScheduledExecutorService prober;
+    private ExecutorService probeCalls;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -131,8 +146,45 @@ public class ClusterRegistryImpl implements ClusterRegistry, ManagedServiceFacto
         }
     }
 
+    @Activate
+    void activate() {
+        prober = Executors.newSingleThreadScheduledExecutor(daemon("scow-cluster-probe"));
+        probeCalls = Executors.newCachedThreadPool(daemon("scow-cluster-probe-call"));
+        ClusterProbe probe = new ClusterProbe(probeCalls, PROBE_LIMIT, Clock.systemUTC());
+        prober.scheduleWithFixedDelay(() -> probe.probe(onlineClusters(), this::recordReachability),
+                5, PROBE_INTERVAL.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    private synchronized List<ManagedCluster> onlineClusters() {
+        return byPid.values().stream().filter(ManagedCluster::online).toList();
+    }
+
+    private void recordReachability(ManagedCluster cluster, Reachability now) {
+        Reachability before = cluster.reachability();
+        cluster.reachability(now);
+        if (before == null ? !now.reachable() : before.reachable() != now.reachable()) {
+            if (now.reachable()) {
+                LOG.info("Cluster '{}' answers again", cluster.id());
+                post(ClusterEvents.REACHABLE, cluster, null);
+            } else {
+                LOG.warn("Cluster '{}' does not answer: {}", cluster.id(), now.problem());
+                post(ClusterEvents.UNREACHABLE, cluster, now.problem());
+            }
+        }
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
     @Deactivate
     synchronized void deactivate() {
+        prober.shutdownNow();
+        probeCalls.shutdownNow();
         byPid.values().forEach(c -> disconnect(c, "platform stopping"));
         byPid.clear();
     }
@@ -163,15 +215,25 @@ public class ClusterRegistryImpl implements ClusterRegistry, ManagedServiceFacto
     public Result check() {
         List<Cluster> all = clusters();
         List<String> offline = all.stream().filter(c -> !c.online()).map(Cluster::id).toList();
+        List<String> unreachable = all.stream()
+                .filter(c -> c.reachability() != null && !c.reachability().reachable()).map(Cluster::id).toList();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("configured", all.size());
         details.put("online", all.size() - offline.size());
         details.put("offline", offline);
+        details.put("unreachable", unreachable);
         details.put("drivers", driverTypes());
-        if (offline.isEmpty()) {
+        if (offline.isEmpty() && unreachable.isEmpty()) {
             return Result.up(all.size() + " cluster(s) online", details);
         }
-        return new Result(Status.DEGRADED, "offline: " + String.join(", ", offline), details);
+        List<String> problems = new ArrayList<>();
+        if (!offline.isEmpty()) {
+            problems.add("offline: " + String.join(", ", offline));
+        }
+        if (!unreachable.isEmpty()) {
+            problems.add("not answering: " + String.join(", ", unreachable));
+        }
+        return new Result(Status.DEGRADED, String.join("; ", problems), details);
     }
 
     private void connect(ManagedCluster cluster, SchedulerDriverFactory factory) {

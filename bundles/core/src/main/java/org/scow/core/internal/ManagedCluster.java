@@ -10,6 +10,7 @@ final class ManagedCluster implements Cluster {
     private final ClusterConfig config;
     private volatile SchedulerDriver driver;
     private volatile String offlineReason;
+    private volatile Reachability reachability;
 
     ManagedCluster(ClusterConfig config) {
         this.config = config;
@@ -23,6 +24,11 @@ final class ManagedCluster implements Cluster {
     void online(SchedulerDriver d) {
         driver = d;
         offlineReason = null;
+        reachability = null;
+    }
+
+    void reachability(Reachability r) {
+        reachability = r;
     }
 
     /** Takes the cluster offline and closes its driver, if it had one. */
@@ -30,6 +36,7 @@ final class ManagedCluster implements Cluster {
         SchedulerDriver d = driver;
         driver = null;
         offlineReason = reason;
+        reachability = null;
         if (d != null) {
             d.close();
         }
@@ -58,5 +65,10 @@ final class ManagedCluster implements Cluster {
     @Override
     public String offlineReason() {
         return offlineReason;
+    }
+
+    @Override
+    public Reachability reachability() {
+        return driver == null ? null : reachability;
     }
 }
