@@ -3,6 +3,7 @@ package org.scow.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.features;
 
 import java.io.File;
@@ -34,7 +35,9 @@ public class ManagementBillingIT extends PlatformTestSupport {
     public Option[] config() {
         return new Option[] {platform(
                 features(new File(System.getProperty("scow.itest.features")).toURI().toString(),
-                        "scow-scheduler-test"))};
+                        "scow-scheduler-test"),
+                // jobs are charged per whole elapsed second: run them long enough to cost something
+                editConfigurationFilePut("etc/org.scow.cluster-itest.cfg", "driver.jobDurationMs", "2000"))};
     }
 
     @Test
@@ -75,7 +78,7 @@ public class ManagementBillingIT extends PlatformTestSupport {
         assertEquals("a second fetch charges nothing", afterFirst, balance());
 
         // a threshold above the balance blocks; an unblock made directly on the cluster is repaired
-        post("/api/v1/billing/accounts/physics/threshold", "{\"threshold\":\"1000\"}", ADMIN);
+        expect(200, put("/api/v1/billing/accounts/physics/threshold", "{\"threshold\":\"1000\"}"));
         await("physics blocked by threshold", Duration.ofSeconds(120), () -> clusterBlocked(true));
         expect(200, delete(C + "/accounts/physics/block"));
         assertFalse(get(C + "/accounts/physics/block").json().get("blocked").asBoolean());

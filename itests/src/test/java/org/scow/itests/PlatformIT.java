@@ -64,6 +64,13 @@ public class PlatformIT extends PlatformTestSupport {
         JsonNode local = get("/api/v1/clusters/local").json();
         assertEquals("crane", local.get("driver").asText());
         assertTrue("the embedded Crane cluster is online", local.get("online").asBoolean());
+        await("the local scheduler answers the platform's probe", java.time.Duration.ofSeconds(60), () -> {
+            try {
+                return get("/api/v1/clusters/local").json().at("/reachability/reachable").asBoolean();
+            } catch (Exception e) {
+                return false;
+            }
+        });
         assertFalse(get("/api/v1/clusters/itest").json().get("online").asBoolean());
 
         Reply offline = get("/api/v1/clusters/itest/partitions");

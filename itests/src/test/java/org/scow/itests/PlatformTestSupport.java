@@ -36,6 +36,15 @@ public abstract class PlatformTestSupport {
     static final String BASE = "http://127.0.0.1:" + HTTP_PORT;
     static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The initial platform admin's password, given to the container as {@code scow.admin.password}. */
+    static final String ADMIN_PASSWORD = "itest-Admin-1234";
+
+    /** Session cookie and CSRF token the request helpers send, after {@link #login}; null: anonymous. */
+    private static volatile String sessionCookie;
+    private static volatile String csrfToken;
+    private static volatile String sessionUser;
+    private static volatile String sessionPassword;
+
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Inject
@@ -63,6 +72,7 @@ public abstract class PlatformTestSupport {
                 editConfigurationFilePut("etc/org.scow.cluster-itest.cfg", "driver", "test"),
                 editConfigurationFilePut("etc/org.scow.cluster-itest.cfg", "driver.jobDurationMs", "300"),
                 systemProperty("scow.itest.features").value(System.getProperty("scow.itest.features")),
+                systemProperty("scow.admin.password").value(ADMIN_PASSWORD),
                 jdkOptions(),
                 composite(extra));
     }
@@ -127,9 +137,96 @@ public abstract class PlatformTestSupport {
                 .PUT(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /**
+     * Signs in; the request helpers then send the session cookie and CSRF token. Answers the login reply (its JSON
+     * has {@code csrfToken}).
+     */
+    protected static Reply login(String user, String password) throws Exception {
+        anonymous();
+        ApiSession s = session(user, password);
+        if (s.reply().status() == 200) {
+            sessionCookie = s.cookie();
+            csrfToken = s.csrf();
+            sessionUser = user;
+            sessionPassword = password;
+        }
+        return s.reply();
+    }
+
+    /** Signs in as the initial platform admin. */
+    protected static void loginAdmin() throws Exception {
+        Reply r = login("admin", ADMIN_PASSWORD);
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (r.status() == 404 && System.nanoTime() < end) { // the auth resource is still being registered
+            Thread.sleep(200);
+            r = login("admin", ADMIN_PASSWORD);
+        }
+        if (r.status() != 200) {
+            throw new AssertionError("admin login failed: " + r);
+        }
+    }
+
+    /** Further requests are anonymous. */
+    protected static void anonymous() {
+        sessionCookie = null;
+        csrfToken = null;
+        sessionUser = null;
+        sessionPassword = null;
+    }
+
+    /** A signed-in session: the cookie ({@code SCOW_SESSION=...}) and CSRF token, with the login reply. */
+    protected record ApiSession(String cookie, String csrf, Reply reply) {
+        /** Headers to send with a request of this session. */
+        String[] headers() {
+            return cookie == null ? new String[0] : new String[] {"Cookie", cookie, "X-CSRF-Token", csrf};
+        }
+    }
+
+    protected static ApiSession session(String user, String password) throws Exception {
+        String body = JSON.writeValueAsString(java.util.Map.of("user", user, "password", password));
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(BASE + "/api/v1/auth/login"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        Reply reply = reply(r);
+        if (r.statusCode() != 200) {
+            return new ApiSession(null, null, reply);
+        }
+        String cookie = r.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+        return new ApiSession(cookie, reply.json().get("csrfToken").asText(), reply);
+    }
+
+    /** Any request with explicit headers (name, value, ...) and no session of the helpers; body null: none. */
+    protected static Reply call(String method, String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(BASE + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return reply(HTTP.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()));
+    }
+
     private static Reply send(HttpRequest.Builder request) throws Exception {
-        HttpResponse<String> r = HTTP.send(request.timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        String cookie = sessionCookie;
+        if (cookie != null) {
+            request.setHeader("Cookie", cookie).setHeader("X-CSRF-Token", csrfToken);
+        }
+        Reply r = reply(HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()));
+        if (r.status() == 401 && cookie != null && sessionUser != null) {
+            // the session ended (e.g. the auth bundle was refreshed by a feature change): sign in again, once
+            login(sessionUser, sessionPassword);
+            if (sessionCookie != null) {
+                request.setHeader("Cookie", sessionCookie).setHeader("X-CSRF-Token", csrfToken);
+                r = reply(HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()));
+            }
+        }
+        return r;
+    }
+
+    private static Reply reply(HttpResponse<String> r) throws Exception {
         JsonNode json = null;
         if (r.headers().firstValue("Content-Type").orElse("").contains("json") && !r.body().isEmpty()) {
             json = JSON.readTree(r.body());
@@ -137,7 +234,10 @@ public abstract class PlatformTestSupport {
         return new Reply(r.statusCode(), json, r.body());
     }
 
-    /** Waits until the REST API answers at all (the whiteboard starts after the test probe may). */
+    /**
+     * Waits until the REST API answers at all (the whiteboard starts after the test probe may), then signs in as
+     * the platform admin: the request helpers send that session from then on.
+     */
     protected static void awaitRest() throws Exception {
         await("REST API up", Duration.ofSeconds(60), () -> {
             try {
@@ -146,6 +246,7 @@ public abstract class PlatformTestSupport {
                 return false;
             }
         });
+        loginAdmin();
     }
 
     protected static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {

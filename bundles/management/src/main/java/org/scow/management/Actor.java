@@ -1,8 +1,7 @@
 package org.scow.management;
 
 /**
- * Who performs an operation, for the audit log. Until authentication lands, REST requests name the acting user in
- * the {@code X-Scow-User} header.
+ * Who performs an operation, for the audit log: for REST requests the authenticated caller.
  *
  * @param userId    acting user, or {@code anonymous}
  * @param sourceIp  client address when known, else null

@@ -1,5 +1,10 @@
 package org.scow.management.rest;
 
+import org.scow.rest.support.Authenticated;
+import org.scow.rest.support.Allow;
+import org.scow.rest.support.Caller;
+import org.scow.rest.support.ScowPrincipal;
+
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
@@ -40,7 +45,8 @@ import org.scow.rest.support.Params;
 
 /**
  * Tenants, users, accounts, roles, whitelist and manual blocks; the audit log; on-demand block reconciliation.
- * The acting user is the {@code X-Scow-User} header until authentication lands (permission checks come with it).
+ * The acting user is the authenticated caller; each method's {@code @Allow}/{@code @Authenticated} rule is enforced by
+ * the auth bundle's filter, tenant and self scoping here.
  */
 @Component(service = ManagementResource.class)
 @JaxrsResource
@@ -49,7 +55,7 @@ import org.scow.rest.support.Params;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "management", description = "Tenants, accounts, users, roles, blocks and the audit log. "
-        + "Header X-Scow-User names the acting user until authentication lands.")
+        + "Tenant roles act within their tenant, account owners/admins within their account.")
 public class ManagementResource {
     @Reference
     private ManagementService management;
@@ -65,6 +71,8 @@ public class ManagementResource {
     private HttpHeaders headers;
     @Context
     private HttpServletRequest request;
+    @Context
+    private javax.ws.rs.core.SecurityContext security;
 
     public record NewTenant(String name, String admin) {
     }
@@ -87,13 +95,50 @@ public class ManagementResource {
     public record WhitelistRequest(Instant expiresAt, String comment) {
     }
 
+    /** Tenant roles see their own tenant only. */
+    private String callerTenantUnlessAdmin(String tenant) {
+        if (Caller.isPlatformAdmin(security)) {
+            return blankToNull(tenant);
+        }
+        ScowPrincipal p = Caller.principal(security);
+        if (p == null || p.roles() == null) {
+            throw Caller.forbidden();
+        }
+        String own = p.roles().tenant();
+        if (blankToNull(tenant) != null && !tenant.equals(own)) {
+            throw Caller.forbidden();
+        }
+        return own;
+    }
+
+    /** A user sees their own record; tenant admins those of their tenant; platform admins all. */
+    private void requireSelfOrTenantAdmin(String user) {
+        if (Caller.isPlatformAdmin(security)) {
+            return;
+        }
+        ScowPrincipal p = Caller.principal(security);
+        if (p == null) {
+            throw Caller.unauthenticated();
+        }
+        if (p.userId().equals(user)) {
+            return;
+        }
+        UserRoles mine = p.roles();
+        if (mine != null && mine.tenantRoles().contains(Role.TENANT_ADMIN)
+                && roles.rolesOf(user).map(r -> mine.tenant().equals(r.tenant())).orElse(false)) {
+            return;
+        }
+        throw Caller.forbidden();
+    }
+
     private Actor actor() {
-        return RequestActor.of(headers, request);
+        return RequestActor.of(headers, request, security);
     }
 
     @GET
     @Path("tenants")
     @Operation(summary = "All tenants")
+    @Allow({Role.PLATFORM_FINANCE})
     public List<Tenant> tenants() {
         return management.tenants();
     }
@@ -101,6 +146,7 @@ public class ManagementResource {
     @POST
     @Path("tenants")
     @Operation(summary = "Create a tenant, optionally moving an existing user into it as its admin")
+    @Allow({Role.PLATFORM_ADMIN})
     public Response createTenant(NewTenant body) {
         Params.body(body);
         return Response.status(201).entity(management.createTenant(actor(), body.name(), body.admin())).build();
@@ -109,13 +155,15 @@ public class ManagementResource {
     @GET
     @Path("users")
     @Operation(summary = "Users of a tenant (tenant=...) or of all tenants")
+    @Allow({Role.TENANT_ADMIN})
     public List<User> users(@QueryParam("tenant") String tenant) {
-        return management.users(blankToNull(tenant));
+        return management.users(callerTenantUnlessAdmin(tenant));
     }
 
     @POST
     @Path("users")
     @Operation(summary = "Create a user in a tenant")
+    @Allow({Role.TENANT_ADMIN})
     public Response createUser(NewUser body) {
         Params.body(body);
         return Response.status(201).entity(management.createUser(actor(), body.userId(), body.name(), body.email(),
@@ -125,20 +173,25 @@ public class ManagementResource {
     @GET
     @Path("users/{user}")
     @Operation(summary = "One user with their platform and tenant roles")
+    @Authenticated
     public User user(@PathParam("user") String user) {
+        requireSelfOrTenantAdmin(user);
         return management.user(user).orElseThrow(() -> ManagementException.notFound("user", user));
     }
 
     @GET
     @Path("users/{user}/roles")
     @Operation(summary = "Every role of a user: platform, tenant and per account")
+    @Authenticated
     public UserRoles userRoles(@PathParam("user") String user) {
+        requireSelfOrTenantAdmin(user);
         return roles.rolesOf(user).orElseThrow(() -> ManagementException.notFound("user", user));
     }
 
     @PUT
     @Path("users/{user}/tenant")
     @Operation(summary = "Move a user that belongs to no account to another tenant")
+    @Allow({Role.PLATFORM_ADMIN})
     public User changeTenant(@PathParam("user") String user, TenantChange body) {
         Params.body(body);
         return management.changeTenant(actor(), user, body.tenant());
@@ -148,6 +201,7 @@ public class ManagementResource {
     @Path("users/{user}/roles/{role}")
     @Operation(summary = "Grant a platform or tenant role (PLATFORM_ADMIN, PLATFORM_FINANCE, TENANT_ADMIN, "
             + "TENANT_FINANCE)")
+    @Allow({Role.PLATFORM_ADMIN})
     public User setRole(@PathParam("user") String user, @PathParam("role") String role) {
         return management.setRole(actor(), user, Params.enumValue("role", role, Role.class));
     }
@@ -155,6 +209,7 @@ public class ManagementResource {
     @DELETE
     @Path("users/{user}/roles/{role}")
     @Operation(summary = "Revoke a platform or tenant role")
+    @Allow({Role.PLATFORM_ADMIN})
     public User unsetRole(@PathParam("user") String user, @PathParam("role") String role) {
         return management.unsetRole(actor(), user, Params.enumValue("role", role, Role.class));
     }
@@ -162,13 +217,15 @@ public class ManagementResource {
     @GET
     @Path("accounts")
     @Operation(summary = "Accounts of a tenant (tenant=...) or of all tenants, with members")
+    @Allow({Role.TENANT_ADMIN, Role.TENANT_FINANCE})
     public List<Account> accounts(@QueryParam("tenant") String tenant) {
-        return management.accounts(blankToNull(tenant));
+        return management.accounts(callerTenantUnlessAdmin(tenant));
     }
 
     @POST
     @Path("accounts")
     @Operation(summary = "Create an account with its owner; it is created on every online cluster")
+    @Allow({Role.TENANT_ADMIN})
     public Response createAccount(NewAccount body) {
         Params.body(body);
         return Response.status(201).entity(management.createAccount(actor(), body.name(), body.tenant(),
@@ -178,6 +235,7 @@ public class ManagementResource {
     @GET
     @Path("accounts/{account}")
     @Operation(summary = "One account with its members")
+    @Allow({Role.ACCOUNT_OWNER, Role.ACCOUNT_ADMIN, Role.ACCOUNT_USER, Role.TENANT_ADMIN, Role.TENANT_FINANCE})
     public Account account(@PathParam("account") String account) {
         return management.account(account).orElseThrow(() -> ManagementException.notFound("account", account));
     }
@@ -185,6 +243,7 @@ public class ManagementResource {
     @POST
     @Path("accounts/{account}/members")
     @Operation(summary = "Add a user of the account's tenant to the account (role ADMIN or USER, default USER)")
+    @Allow({Role.ACCOUNT_OWNER, Role.ACCOUNT_ADMIN, Role.TENANT_ADMIN})
     public Response addMember(@PathParam("account") String account, NewMember body) {
         Params.body(body);
         AccountRole role = body.role() == null ? null : Params.enumValue("role", body.role(), AccountRole.class);
@@ -194,6 +253,7 @@ public class ManagementResource {
     @DELETE
     @Path("accounts/{account}/members/{user}")
     @Operation(summary = "Remove a user from an account (not its owner)")
+    @Allow({Role.ACCOUNT_OWNER, Role.ACCOUNT_ADMIN, Role.TENANT_ADMIN})
     public Response removeMember(@PathParam("account") String account, @PathParam("user") String user) {
         management.removeUserFromAccount(actor(), account, user);
         return Response.noContent().build();
@@ -202,6 +262,7 @@ public class ManagementResource {
     @PUT
     @Path("accounts/{account}/members/{user}/role")
     @Operation(summary = "Change a member's role in the account (ADMIN or USER)")
+    @Allow({Role.ACCOUNT_OWNER, Role.TENANT_ADMIN})
     public Member setMemberRole(@PathParam("account") String account, @PathParam("user") String user,
                                 RoleChange body) {
         Params.body(body);
@@ -212,6 +273,7 @@ public class ManagementResource {
     @PUT
     @Path("accounts/{account}/whitelist")
     @Operation(summary = "Whitelist an account (never blocked for its balance), optionally until expiresAt")
+    @Allow({Role.TENANT_ADMIN})
     public Account whitelist(@PathParam("account") String account, WhitelistRequest body) {
         WhitelistRequest b = body == null ? new WhitelistRequest(null, null) : body;
         return management.whitelist(actor(), account, b.expiresAt(), b.comment());
@@ -220,6 +282,7 @@ public class ManagementResource {
     @DELETE
     @Path("accounts/{account}/whitelist")
     @Operation(summary = "Remove an account from the whitelist")
+    @Allow({Role.TENANT_ADMIN})
     public Account dewhitelist(@PathParam("account") String account) {
         return management.dewhitelist(actor(), account);
     }
@@ -227,6 +290,7 @@ public class ManagementResource {
     @PUT
     @Path("accounts/{account}/block")
     @Operation(summary = "Block an account by hand on every cluster (whitelist does not lift a manual block)")
+    @Allow({Role.TENANT_ADMIN})
     public Account block(@PathParam("account") String account) {
         return management.blockAccount(actor(), account);
     }
@@ -234,6 +298,7 @@ public class ManagementResource {
     @DELETE
     @Path("accounts/{account}/block")
     @Operation(summary = "Lift the manual block of an account (its balance may still keep it blocked)")
+    @Allow({Role.TENANT_ADMIN})
     public Account unblock(@PathParam("account") String account) {
         return management.unblockAccount(actor(), account);
     }
@@ -241,6 +306,7 @@ public class ManagementResource {
     @PUT
     @Path("accounts/{account}/members/{user}/block")
     @Operation(summary = "Block a user in an account by hand")
+    @Allow({Role.ACCOUNT_OWNER, Role.ACCOUNT_ADMIN, Role.TENANT_ADMIN})
     public Member blockUser(@PathParam("account") String account, @PathParam("user") String user) {
         return management.blockUser(actor(), account, user);
     }
@@ -248,6 +314,7 @@ public class ManagementResource {
     @DELETE
     @Path("accounts/{account}/members/{user}/block")
     @Operation(summary = "Lift the manual block of a user in an account")
+    @Allow({Role.ACCOUNT_OWNER, Role.ACCOUNT_ADMIN, Role.TENANT_ADMIN})
     public Member unblockUser(@PathParam("account") String account, @PathParam("user") String user) {
         return management.unblockUser(actor(), account, user);
     }
@@ -256,6 +323,7 @@ public class ManagementResource {
     @Path("block-sync")
     @Operation(summary = "Reconcile desired and actual block states now, on one cluster (cluster=...) or all; "
             + "answers what was changed")
+    @Allow({Role.PLATFORM_ADMIN})
     public ClusterSync.Report reconcile(@QueryParam("cluster") String cluster) {
         Actor actor = actor();
         try {
@@ -274,6 +342,7 @@ public class ManagementResource {
     @Path("audit")
     @Operation(summary = "Audit log, newest first, filtered by actor, operation, targetType, target, result "
             + "(SUCCESS/FAILURE) and an inclusive time range from..to")
+    @Allow({Role.PLATFORM_ADMIN})
     public List<AuditLog.Entry> audit(@QueryParam("actor") String actor, @QueryParam("operation") String operation,
                                       @QueryParam("targetType") String targetType,
                                       @QueryParam("target") String target, @QueryParam("result") String result,

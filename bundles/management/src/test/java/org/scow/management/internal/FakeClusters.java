@@ -47,6 +47,11 @@ public final class FakeClusters implements ClusterRegistry {
         public String offlineReason() {
             return online ? null : "taken offline by the test";
         }
+
+        @Override
+        public Reachability reachability() {
+            return null; // never probed
+        }
     }
 
     private final List<FakeCluster> clusters = new ArrayList<>();

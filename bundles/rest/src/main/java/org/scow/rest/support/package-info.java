@@ -5,7 +5,7 @@
  * document includes them.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.scow.rest.support;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,5 +1,8 @@
 package org.scow.rest.v1;
 
+import org.scow.rest.support.Allow;
+import org.scow.api.security.Role;
+
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
@@ -64,12 +67,14 @@ public class AccountResource {
 
     @GET
     @Operation(summary = "All accounts with their users and block flags")
+    @Allow({Role.PLATFORM_ADMIN})
     public List<ClusterAccount> accounts(@PathParam("cluster") String cluster) throws SchedulerException {
         return ClusterAccess.driver(registry, cluster).allAccounts();
     }
 
     @POST
     @Operation(summary = "Create an account with its owner as first member; 201 with the account")
+    @Allow({Role.PLATFORM_ADMIN})
     public Response create(@PathParam("cluster") String cluster, NewAccount account) throws SchedulerException {
         Params.body(account);
         String name = Params.name("name", account.name());
@@ -85,6 +90,7 @@ public class AccountResource {
     @DELETE
     @Path("{account}")
     @Operation(summary = "Delete an account (refused while it has jobs)")
+    @Allow({Role.PLATFORM_ADMIN})
     public Response delete(@PathParam("cluster") String cluster, @PathParam("account") String account)
             throws SchedulerException {
         ClusterAccess.driver(registry, cluster).deleteAccount(Params.name("account", account));
@@ -94,6 +100,7 @@ public class AccountResource {
     @GET
     @Path("{account}/block")
     @Operation(summary = "Block state of an account, overall and per partition")
+    @Allow({Role.ACCOUNT_OWNER, Role.ACCOUNT_ADMIN, Role.TENANT_ADMIN})
     public AccountBlockStatus blockStatus(@PathParam("cluster") String cluster, @PathParam("account") String account)
             throws SchedulerException {
         return ClusterAccess.driver(registry, cluster).accountBlockStatus(Params.name("account", account));
@@ -102,6 +109,7 @@ public class AccountResource {
     @PUT
     @Path("{account}/block")
     @Operation(summary = "Block an account, wholly or in the given partitions; answers the new state")
+    @Allow({Role.PLATFORM_ADMIN})
     public AccountBlockStatus block(@PathParam("cluster") String cluster, @PathParam("account") String account,
                                     BlockRequest request) throws SchedulerException {
         SchedulerDriver driver = ClusterAccess.driver(registry, cluster);
@@ -118,6 +126,7 @@ public class AccountResource {
     @DELETE
     @Path("{account}/block")
     @Operation(summary = "Unblock an account, wholly or (partition=...) in some partitions; answers the new state")
+    @Allow({Role.PLATFORM_ADMIN})
     public AccountBlockStatus unblock(@PathParam("cluster") String cluster, @PathParam("account") String account,
                                       @QueryParam("partition") List<String> partitionParams)
             throws SchedulerException {
@@ -135,6 +144,7 @@ public class AccountResource {
     @PUT
     @Path("{account}/users/{user}")
     @Operation(summary = "Add a user to an account")
+    @Allow({Role.PLATFORM_ADMIN})
     public Response addUser(@PathParam("cluster") String cluster, @PathParam("account") String account,
                             @PathParam("user") String user) throws SchedulerException {
         ClusterAccess.driver(registry, cluster).addUserToAccount(Params.name("user", user),
@@ -145,6 +155,7 @@ public class AccountResource {
     @DELETE
     @Path("{account}/users/{user}")
     @Operation(summary = "Remove a user from an account (refused while the user has jobs there)")
+    @Allow({Role.PLATFORM_ADMIN})
     public Response removeUser(@PathParam("cluster") String cluster, @PathParam("account") String account,
                                @PathParam("user") String user) throws SchedulerException {
         ClusterAccess.driver(registry, cluster).removeUserFromAccount(Params.name("user", user),
@@ -155,6 +166,7 @@ public class AccountResource {
     @GET
     @Path("{account}/users/{user}/block")
     @Operation(summary = "Whether a user is blocked in an account")
+    @Allow({Role.ACCOUNT_OWNER, Role.ACCOUNT_ADMIN, Role.TENANT_ADMIN})
     public UserBlock userBlock(@PathParam("cluster") String cluster, @PathParam("account") String account,
                                @PathParam("user") String user) throws SchedulerException {
         boolean blocked = ClusterAccess.driver(registry, cluster).isUserBlockedInAccount(Params.name("user", user),
@@ -165,6 +177,7 @@ public class AccountResource {
     @PUT
     @Path("{account}/users/{user}/block")
     @Operation(summary = "Block a user in an account")
+    @Allow({Role.PLATFORM_ADMIN})
     public UserBlock blockUser(@PathParam("cluster") String cluster, @PathParam("account") String account,
                                @PathParam("user") String user) throws SchedulerException {
         ClusterAccess.driver(registry, cluster).blockUserInAccount(Params.name("user", user),
@@ -175,6 +188,7 @@ public class AccountResource {
     @DELETE
     @Path("{account}/users/{user}/block")
     @Operation(summary = "Unblock a user in an account")
+    @Allow({Role.PLATFORM_ADMIN})
     public UserBlock unblockUser(@PathParam("cluster") String cluster, @PathParam("account") String account,
                                  @PathParam("user") String user) throws SchedulerException {
         ClusterAccess.driver(registry, cluster).unblockUserInAccount(Params.name("user", user),

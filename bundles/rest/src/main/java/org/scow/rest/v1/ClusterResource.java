@@ -1,5 +1,9 @@
 package org.scow.rest.v1;
 
+import org.scow.rest.support.Authenticated;
+import org.scow.rest.support.Allow;
+import org.scow.api.security.Role;
+
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
@@ -44,16 +48,21 @@ public class ClusterResource {
     private volatile ClusterEventLog eventLog;
 
     /** A cluster and, while online, what its driver says about itself. */
+    /**
+     * A cluster and, while online, what its driver says about itself and whether its scheduler answered the last
+     * probe ({@code reachability}, absent until the first probe).
+     */
     public record ClusterView(String id, String displayName, String driver, boolean online, String offlineReason,
-                              DriverInfo driverInfo) {
+                              DriverInfo driverInfo, Cluster.Reachability reachability) {
         static ClusterView of(Cluster c) {
             return new ClusterView(c.id(), c.displayName(), c.driverType(), c.online(), c.offlineReason(),
-                    c.driver().map(SchedulerDriver::info).orElse(null));
+                    c.driver().map(SchedulerDriver::info).orElse(null), c.reachability());
         }
     }
 
     @GET
     @Operation(summary = "All configured clusters, online or not")
+    @Authenticated
     public List<ClusterView> clusters() {
         return registry.clusters().stream().map(ClusterView::of).toList();
     }
@@ -61,6 +70,7 @@ public class ClusterResource {
     @GET
     @Path("{cluster}")
     @Operation(summary = "One cluster")
+    @Authenticated
     public ClusterView cluster(@PathParam("cluster") String id) {
         return ClusterView.of(ClusterAccess.cluster(registry, id));
     }
@@ -68,6 +78,7 @@ public class ClusterResource {
     @GET
     @Path("{cluster}/partitions")
     @Operation(summary = "Partitions; with account and user, only those the user may submit to under that account")
+    @Authenticated
     public List<Partition> partitions(@PathParam("cluster") String id, @QueryParam("account") String account,
                                       @QueryParam("user") String user) throws SchedulerException {
         SchedulerDriver driver = ClusterAccess.driver(registry, id);
@@ -80,6 +91,7 @@ public class ClusterResource {
     @GET
     @Path("{cluster}/usage")
     @Operation(summary = "Node, CPU, GPU and job counts, in total and per partition")
+    @Authenticated
     public ClusterUsage usage(@PathParam("cluster") String id) throws SchedulerException {
         return ClusterAccess.driver(registry, id).usage();
     }
@@ -87,6 +99,7 @@ public class ClusterResource {
     @GET
     @Path("{cluster}/nodes")
     @Operation(summary = "Compute nodes; name (repeatable or comma-separated) selects some")
+    @Authenticated
     public List<NodeInfo> nodes(@PathParam("cluster") String id, @QueryParam("name") List<String> names)
             throws SchedulerException {
         Set<String> selected = Params.list(names);
@@ -96,6 +109,7 @@ public class ClusterResource {
     @GET
     @Path("{cluster}/events")
     @Operation(summary = "The cluster's recent events (online, offline, blocks), newest first")
+    @Allow({Role.PLATFORM_ADMIN})
     public List<ClusterEventLog.Entry> events(@PathParam("cluster") String id, @QueryParam("limit") String limit) {
         ClusterAccess.cluster(registry, id);
         ClusterEventLog log = eventLog;

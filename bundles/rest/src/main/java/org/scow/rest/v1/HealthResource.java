@@ -1,5 +1,7 @@
 package org.scow.rest.v1;
 
+import org.scow.rest.support.Public;
+
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
@@ -36,6 +38,7 @@ public class HealthResource {
 
     @GET
     @Operation(summary = "Platform health: 200 while UP or DEGRADED, 503 when any check is DOWN")
+    @Public
     public Response health() {
         HealthCheck.Report report = HealthCheck.Report.of(checks);
         String version = FrameworkUtil.getBundle(HealthResource.class) == null ? "dev"

@@ -1,5 +1,10 @@
 package org.scow.rest.v1;
 
+import org.scow.rest.support.Authenticated;
+import org.scow.rest.support.Allow;
+import org.scow.rest.support.Caller;
+import org.scow.api.security.Role;
+
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.EnumSet;
@@ -52,6 +57,9 @@ import org.scow.rest.support.Params;
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "jobs", description = "Submit, list, inspect and cancel jobs")
 public class JobResource {
+    @javax.ws.rs.core.Context
+    private javax.ws.rs.core.SecurityContext security;
+
     @Reference
     private ClusterRegistry registry;
 
@@ -77,6 +85,7 @@ public class JobResource {
 
     @GET
     @Operation(summary = "List jobs with filters, paging, sorting (field, or -field for descending) and field selection")
+    @Authenticated
     public JobList list(@PathParam("cluster") String cluster,
                         @QueryParam("user") List<String> users,
                         @QueryParam("account") List<String> accounts,
@@ -91,7 +100,18 @@ public class JobResource {
                         @QueryParam("pageSize") String pageSize,
                         @QueryParam("sort") String sort,
                         @QueryParam("fields") List<String> fields) throws SchedulerException {
-        JobFilter filter = new JobFilter(Params.names("user", users), Params.names("account", accounts),
+        Set<String> userSet = Params.names("user", users);
+        Set<String> accountSet = Params.names("account", accounts);
+        if (!Caller.isPlatformAdmin(security)) {
+            // own jobs only, unless every requested account is one the caller manages
+            String me = Caller.userId(security, null);
+            boolean managesAll = !accountSet.isEmpty()
+                    && accountSet.stream().allMatch(a -> Caller.mayActFor(security, null, a, null));
+            if (!managesAll) {
+                userSet = Set.of(me);
+            }
+        }
+        JobFilter filter = new JobFilter(userSet, accountSet,
                 Params.list(states).stream().map(s -> Params.enumValue("state", s, JobState.class))
                         .collect(Collectors.toSet()),
                 range("submittedFrom", submittedFrom, "submittedTo", submittedTo),
@@ -106,15 +126,18 @@ public class JobResource {
     @GET
     @Path("{jobId}")
     @Operation(summary = "One job, pending, running or finished")
+    @Authenticated
     public JobInfo get(@PathParam("cluster") String cluster, @PathParam("jobId") String jobId)
             throws SchedulerException {
-        return ClusterAccess.driver(registry, cluster).getJob(jobId);
+        return visibleJob(cluster, jobId);
     }
 
     @POST
     @Operation(summary = "Submit a job described by fields; 201 with the job id and the generated script")
+    @Authenticated
     public Response submit(@PathParam("cluster") String cluster, JobSpec spec) throws SchedulerException {
         Params.body(spec).validate();
+        requireSelf(spec.user());
         SubmittedJob job = ClusterAccess.driver(registry, cluster).submitJob(spec);
         submitted(cluster, job, spec.user());
         return Response.status(201).entity(job).build();
@@ -123,8 +146,10 @@ public class JobResource {
     @POST
     @Path("script")
     @Operation(summary = "Submit a complete batch script; 201 with the job id")
+    @Authenticated
     public Response submitScript(@PathParam("cluster") String cluster, ScriptSubmission s) throws SchedulerException {
         Params.name("user", Params.body(s).user());
+        requireSelf(s.user());
         if (s.script() == null || s.script().isBlank()) {
             throw ApiException.badField("script", "must not be empty");
         }
@@ -140,23 +165,34 @@ public class JobResource {
     @DELETE
     @Path("{jobId}")
     @Operation(summary = "Cancel a job on behalf of its owner (user)")
+    @Authenticated
     public Response cancel(@PathParam("cluster") String cluster, @PathParam("jobId") String jobId,
                            @QueryParam("user") String user) throws SchedulerException {
-        ClusterAccess.driver(registry, cluster).cancelJob(Params.name("user", user), jobId);
+        String owner = Params.name("user", user);
+        if (!Caller.isPlatformAdmin(security)) {
+            JobInfo job = visibleJob(cluster, jobId);
+            if (!owner.equals(job.user())) {
+                throw Caller.forbidden();
+            }
+        }
+        ClusterAccess.driver(registry, cluster).cancelJob(owner, jobId);
         return Response.noContent().build();
     }
 
     @GET
     @Path("{jobId}/time-limit")
     @Operation(summary = "A job's time limit in minutes")
+    @Authenticated
     public TimeLimit timeLimit(@PathParam("cluster") String cluster, @PathParam("jobId") String jobId)
             throws SchedulerException {
+        visibleJob(cluster, jobId);
         return new TimeLimit(jobId, ClusterAccess.driver(registry, cluster).timeLimitMinutes(jobId));
     }
 
     @POST
     @Path("{jobId}/time-limit")
     @Operation(summary = "Lengthen (positive deltaMinutes) or shorten a job's time limit; answers the new limit")
+    @Allow({Role.PLATFORM_ADMIN})
     public TimeLimit changeTimeLimit(@PathParam("cluster") String cluster, @PathParam("jobId") String jobId,
                                      TimeLimitChange change) throws SchedulerException {
         if (Params.body(change).deltaMinutes() == null || change.deltaMinutes() == 0) {
@@ -165,6 +201,22 @@ public class JobResource {
         var driver = ClusterAccess.driver(registry, cluster);
         driver.changeTimeLimit(jobId, change.deltaMinutes());
         return new TimeLimit(jobId, driver.timeLimitMinutes(jobId));
+    }
+
+    /** The job, if the caller may see it: their own, or of an account they manage; 403 otherwise. */
+    private JobInfo visibleJob(String cluster, String jobId) throws SchedulerException {
+        JobInfo job = ClusterAccess.driver(registry, cluster).getJob(jobId);
+        if (!Caller.isPlatformAdmin(security) && !Caller.mayActFor(security, job.user(), job.account(), null)) {
+            throw Caller.forbidden();
+        }
+        return job;
+    }
+
+    /** Only a platform admin submits on behalf of someone else. */
+    private void requireSelf(String user) {
+        if (!Caller.isPlatformAdmin(security) && !Caller.userId(security, user).equals(user)) {
+            throw Caller.forbidden();
+        }
     }
 
     private void submitted(String cluster, SubmittedJob job, String user) {

@@ -1,5 +1,7 @@
 package org.scow.rest.v1;
 
+import org.scow.rest.support.Public;
+
 import io.swagger.v3.core.util.Json;
 import io.swagger.v3.jaxrs2.Reader;
 import io.swagger.v3.oas.integration.SwaggerConfiguration;
@@ -65,6 +67,7 @@ public class OpenApiResource {
     @GET
     @Path("openapi.json")
     @Produces(MediaType.APPLICATION_JSON)
+    @Public
     public Response openApi() throws InvalidSyntaxException {
         Set<Class<?>> resources = registeredResources();
         Map.Entry<Set<Class<?>>, String> doc = cached;
@@ -96,12 +99,14 @@ public class OpenApiResource {
     @GET
     @Path("docs")
     @Produces(MediaType.TEXT_HTML)
+    @Public
     public Response docs() throws IOException {
         return file("index.html", "text/html; charset=utf-8");
     }
 
     @GET
     @Path("docs/{file}")
+    @Public
     public Response docFile(@PathParam("file") String name) throws IOException {
         String type = DOC_FILES.get(name);
         if (type == null) {

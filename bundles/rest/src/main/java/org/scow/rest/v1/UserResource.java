@@ -1,5 +1,10 @@
 package org.scow.rest.v1;
 
+import org.scow.rest.support.Authenticated;
+import org.scow.rest.support.Allow;
+import org.scow.rest.support.Caller;
+import org.scow.api.security.Role;
+
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
@@ -26,20 +31,27 @@ import org.scow.rest.support.Params;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "accounts")
 public class UserResource {
+    @javax.ws.rs.core.Context
+    private javax.ws.rs.core.SecurityContext security;
     @Reference
     private ClusterRegistry registry;
 
     @GET
     @Path("{user}/accounts")
     @Operation(summary = "Names of the accounts a user belongs to")
+    @Authenticated
     public List<String> accounts(@PathParam("cluster") String cluster, @PathParam("user") String user)
             throws SchedulerException {
+        if (!Caller.mayActFor(security, user, null, null)) {
+            throw Caller.forbidden();
+        }
         return ClusterAccess.driver(registry, cluster).listAccounts(Params.name("user", user));
     }
 
     @DELETE
     @Path("{user}")
     @Operation(summary = "Remove a user from every account and from the scheduler")
+    @Allow({Role.PLATFORM_ADMIN})
     public Response delete(@PathParam("cluster") String cluster, @PathParam("user") String user)
             throws SchedulerException {
         ClusterAccess.driver(registry, cluster).deleteUser(Params.name("user", user));

@@ -1,0 +1,287 @@
+package org.scow.auth.internal;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import javax.servlet.http.HttpServletRequest;
+import javax.ws.rs.Consumes;
+import javax.ws.rs.CookieParam;
+import javax.ws.rs.DELETE;
+import javax.ws.rs.GET;
+import javax.ws.rs.POST;
+import javax.ws.rs.PUT;
+import javax.ws.rs.Path;
+import javax.ws.rs.PathParam;
+import javax.ws.rs.Produces;
+import javax.ws.rs.QueryParam;
+import javax.ws.rs.core.Context;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
+import javax.ws.rs.core.SecurityContext;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JSONRequired;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
+import org.scow.api.auth.AuthException;
+import org.scow.api.scheduler.Names;
+import org.scow.api.security.Role;
+import org.scow.api.security.UserRoles;
+import org.scow.rest.support.Allow;
+import org.scow.rest.support.ApiException;
+import org.scow.rest.support.Authenticated;
+import org.scow.rest.support.Caller;
+import org.scow.rest.support.Params;
+import org.scow.rest.support.Public;
+import org.scow.rest.support.ScowPrincipal;
+
+@Component(service = AuthResource.class)
+@JaxrsResource
+@JSONRequired
+@Path("/api/v1/auth")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "auth", description = "Sign in and out, the caller, passwords, API tokens. Cookie sessions send the "
+        + "X-CSRF-Token header (from login or /me) with every POST/PUT/DELETE; API clients send "
+        + "Authorization: Bearer <token>.")
+public class AuthResource {
+    @Reference
+    private AuthService auth;
+
+    @Context
+    private HttpServletRequest request;
+
+    @Context
+    private SecurityContext security;
+
+    public record Login(String user, String password) {
+    }
+
+    public record Me(String user, UserRoles roles, String via, String csrfToken) {
+    }
+
+    public record PasswordChange(String oldPassword, String newPassword) {
+    }
+
+    public record PasswordReset(String password) {
+    }
+
+    public record NewCredential(String user, String password) {
+    }
+
+    public record NewToken(String name, String user, String scope, Integer days) {
+    }
+
+    public record CreatedToken(AuthStore.Token token, String secret) {
+    }
+
+    @POST
+    @Path("login")
+    @Public
+    @Operation(summary = "Sign in: sets the HttpOnly session cookie and answers the CSRF token; 429 after too many "
+            + "failures")
+    public Response login(Login body) {
+        Params.body(body);
+        String ip = ip();
+        String user = body.user();
+        if (user == null || !Names.isValid(user) || body.password() == null || body.password().isEmpty()
+                || body.password().length() > 1024) {
+            auth.store().audit("LOGIN_FAILURE", user == null || !Names.isValid(user) ? null : user, ip, "malformed");
+            throw new ApiException(401, "BAD_CREDENTIALS", "wrong user or password", Map.of());
+        }
+        AuthService.LoginResult r = auth.login(user, body.password().toCharArray(), ip);
+        switch (r.outcome()) {
+            case RATE_LIMITED -> {
+                return Response.status(429).header("Retry-After", r.retryAfterSeconds())
+                        .type(MediaType.APPLICATION_JSON_TYPE).entity(new ApiException(429, "RATE_LIMITED",
+                                "too many failed logins: try again later", Map.of("retryAfterSeconds",
+                                        r.retryAfterSeconds())).body()).build();
+            }
+            case UNAVAILABLE -> throw new ApiException(503, "UNAVAILABLE",
+                    "the user directory cannot be reached; try again later", Map.of());
+            case BAD_CREDENTIALS -> throw new ApiException(401, "BAD_CREDENTIALS", "wrong user or password", Map.of());
+            default -> {
+            }
+        }
+        boolean secure = request != null && request.isSecure();
+        String cookie = SecurityFilter.COOKIE + "=" + r.sessionId() + "; Path=/; HttpOnly; SameSite=Strict"
+                + (secure ? "; Secure" : "");
+        return Response.ok(new Me(user, r.principal().roles(), "session", r.csrfToken()))
+                .header("Set-Cookie", cookie).build();
+    }
+
+    @POST
+    @Path("logout")
+    @Authenticated
+    @Operation(summary = "Sign out: ends the session and clears the cookie")
+    public Response logout(@CookieParam(SecurityFilter.COOKIE) String session) {
+        if (session != null) {
+            auth.logout(session);
+        }
+        return Response.noContent().header("Set-Cookie", SecurityFilter.COOKIE
+                + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict").build();
+    }
+
+    @GET
+    @Path("me")
+    @Authenticated
+    @Operation(summary = "The caller: user id, roles, how they signed in, and the session's CSRF token")
+    public Me me(@CookieParam(SecurityFilter.COOKIE) String session) {
+        ScowPrincipal p = caller();
+        String csrf = p.via().equals("session") && session != null
+                ? auth.session(session).map(AuthService.SessionCaller::csrfToken).orElse(null) : null;
+        return new Me(p.userId(), p.roles(), p.via(), csrf);
+    }
+
+    @POST
+    @Path("password")
+    @Authenticated
+    @Operation(summary = "Change the caller's own built-in password (oldPassword, newPassword)")
+    public Response changePassword(PasswordChange body) {
+        Params.body(body);
+        if (body.oldPassword() == null || body.newPassword() == null) {
+            throw ApiException.badField("newPassword", "oldPassword and newPassword are required");
+        }
+        try {
+            auth.builtin().changePassword(caller().userId(), body.oldPassword().toCharArray(),
+                    body.newPassword().toCharArray());
+        } catch (AuthException e) {
+            throw mapped(e);
+        }
+        auth.store().audit("PASSWORD_CHANGE", caller().userId(), ip(), null);
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("users")
+    @Allow({Role.TENANT_ADMIN})
+    @Operation(summary = "Give a user a built-in password (administrators); 201")
+    public Response createCredential(NewCredential body) {
+        Params.body(body);
+        Params.name("user", body.user());
+        try {
+            auth.builtin().createUser(new org.scow.api.auth.NewUser(body.user(), null, null,
+                    body.password() == null ? null : body.password().toCharArray()));
+        } catch (AuthException e) {
+            throw mapped(e);
+        }
+        auth.store().audit("CREDENTIAL_CREATE", body.user(), ip(), "by " + caller().userId());
+        return Response.status(201).entity(Map.of("user", body.user())).build();
+    }
+
+    @PUT
+    @Path("users/{user}/password")
+    @Allow({Role.PLATFORM_ADMIN})
+    @Operation(summary = "Reset a user's built-in password (platform admin)")
+    public Response resetPassword(@PathParam("user") String user, PasswordReset body) {
+        Params.body(body);
+        Params.name("user", user);
+        try {
+            auth.builtin().resetPassword(user, body.password() == null ? null : body.password().toCharArray());
+        } catch (AuthException e) {
+            throw mapped(e);
+        }
+        auth.store().audit("PASSWORD_RESET", user, ip(), "by " + caller().userId());
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("tokens")
+    @Authenticated
+    @Operation(summary = "Create an API token (name, scope read|write, days; user= for admins); the secret is in "
+            + "this answer only")
+    public Response createToken(NewToken body) {
+        Params.body(body);
+        ScowPrincipal p = caller();
+        String user = body.user() == null || body.user().isBlank() ? p.userId() : Params.name("user", body.user());
+        if (!user.equals(p.userId()) && !isAdmin(p)) {
+            throw Caller.forbidden();
+        }
+        if (body.name() == null || body.name().isBlank() || body.name().length() > 100) {
+            throw ApiException.badField("name", "is required, at most 100 characters");
+        }
+        String scope = body.scope() == null ? "write" : body.scope();
+        if (!scope.equals("read") && !scope.equals("write")) {
+            throw ApiException.badField("scope", "must be read or write");
+        }
+        int days = body.days() == null ? 90 : body.days();
+        if (days < 1 || days > auth.config().maxTokenDays()) {
+            throw ApiException.badField("days", "must be between 1 and " + auth.config().maxTokenDays());
+        }
+        var created = auth.createToken(user, body.name(), scope, Instant.now().plus(Duration.ofDays(days)),
+                p.userId());
+        auth.store().audit("TOKEN_CREATE", user, ip(), "token " + created.getKey().id() + " by " + p.userId());
+        return Response.status(201).entity(new CreatedToken(created.getKey(), created.getValue())).build();
+    }
+
+    @GET
+    @Path("tokens")
+    @Authenticated
+    @Operation(summary = "The caller's API tokens (all=true: every user's, for platform admins), without secrets")
+    public List<AuthStore.Token> tokens(@QueryParam("all") String all) {
+        ScowPrincipal p = caller();
+        if ("true".equals(all)) {
+            if (!isAdmin(p)) {
+                throw Caller.forbidden();
+            }
+            return auth.store().tokens(null);
+        }
+        return auth.store().tokens(p.userId());
+    }
+
+    @DELETE
+    @Path("tokens/{id}")
+    @Authenticated
+    @Operation(summary = "Revoke an API token (own, or any for platform admins)")
+    public AuthStore.Token revoke(@PathParam("id") String id) {
+        ScowPrincipal p = caller();
+        long tokenId = Params.integer("id", id, 1, Integer.MAX_VALUE);
+        AuthStore.Token t = auth.store().token(tokenId)
+                .filter(x -> x.userId().equals(p.userId()) || isAdmin(p))
+                .orElseThrow(() -> ApiException.notFound("TOKEN_NOT_FOUND", "no token " + id, Map.of("id", id)));
+        auth.store().audit("TOKEN_REVOKE", t.userId(), ip(), "token " + t.id() + " by " + p.userId());
+        return auth.store().revoke(t.id()).orElseThrow();
+    }
+
+    @GET
+    @Path("audit")
+    @Allow({Role.PLATFORM_ADMIN})
+    @Operation(summary = "Login audit: successes, failures, rate limiting and token use, newest first")
+    public List<AuthStore.AuditEntry> audit(@QueryParam("user") String user, @QueryParam("limit") String limit) {
+        Integer n = Params.integer("limit", limit, 1, 1000);
+        return auth.store().audit(user == null || user.isBlank() ? null : Params.name("user", user),
+                n == null ? 100 : n);
+    }
+
+    private ScowPrincipal caller() {
+        ScowPrincipal p = Caller.principal(security);
+        if (p == null) {
+            throw Caller.unauthenticated();
+        }
+        return p;
+    }
+
+    private static boolean isAdmin(ScowPrincipal p) {
+        return p.roles() != null && p.roles().isPlatformAdmin();
+    }
+
+    private String ip() {
+        try {
+            return request == null ? null : request.getRemoteAddr();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static ApiException mapped(AuthException e) {
+        return switch (e.reason()) {
+            case USER_NOT_FOUND -> ApiException.notFound("USER_NOT_FOUND", e.getMessage(), Map.of());
+            case ALREADY_EXISTS -> new ApiException(409, "ALREADY_EXISTS", e.getMessage(), Map.of());
+            case BAD_PASSWORD, INVALID_ARGUMENT -> new ApiException(400, "INVALID_ARGUMENT", e.getMessage(), Map.of());
+            case NOT_SUPPORTED -> new ApiException(501, "NOT_SUPPORTED", e.getMessage(), Map.of());
+            case UNAVAILABLE -> new ApiException(503, "UNAVAILABLE", e.getMessage(), Map.of());
+        };
+    }
+}
