@@ -86,6 +86,17 @@ public class ManagementBillingIT extends PlatformTestSupport {
         assertTrue("reconciliation restored the block", clusterBlocked(true));
     }
 
+    /** Entity changes made by the repositories reach the database in the running platform (woven entities). */
+    @Test
+    public void changingAUsersTenantIsStored() throws Exception {
+        awaitRest();
+        expect(201, post("/api/v1/management/tenants", "{\"name\":\"chemistry\"}", ADMIN));
+        expect(201, post("/api/v1/management/users", "{\"userId\":\"carol\",\"name\":\"Carol\",\"tenant\":\"default\"}",
+                ADMIN));
+        expect(200, put("/api/v1/management/users/carol/tenant", "{\"tenant\":\"chemistry\"}"));
+        assertEquals("chemistry", get("/api/v1/management/users/carol").json().get("tenant").asText());
+    }
+
     private static void expect(int status, Reply r) {
         assertEquals(r.toString(), status, r.status());
     }
