@@ -247,6 +247,14 @@ public abstract class PlatformTestSupport {
             }
         });
         loginAdmin();
+        // roles come from management's RoleDirectory, which may start after the REST API
+        await("admin has the platform-admin role", Duration.ofSeconds(60), () -> {
+            try {
+                return get("/api/v1/auth/me").json().at("/roles/platformAdmin").asBoolean();
+            } catch (Exception e) {
+                return false;
+            }
+        });
     }
 
     protected static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
