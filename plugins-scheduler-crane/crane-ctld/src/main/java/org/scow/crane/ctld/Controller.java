@@ -820,7 +820,12 @@ public final class Controller implements AutoCloseable {
                 reshape(j);
             }
             case MOD_NICE -> j.nice = (int) value;
-            case MOD_PRIORITY -> j.adminPriority = value;
+            case MOD_PRIORITY -> {
+                j.adminPriority = value;
+                if (value > 0) {
+                    j.priority = value; // shown at once, not only after the next scheduling pass
+                }
+            }
             default -> throw new IllegalStateException("bad modify field " + field);
         }
     }
