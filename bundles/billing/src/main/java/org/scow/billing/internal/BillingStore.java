@@ -207,22 +207,38 @@ public class BillingStore implements BlockFacts {
     }
 
     public List<Payment> payments(String targetType, String target, Instant from, Instant to, int limit) {
-        return read(em -> records(em, "PayRecordEntity", "paidAt", PayRecordEntity.class, targetType, target, from,
-                to, limit).stream().map(p -> new Payment(p.id, p.targetType, p.target, p.amount, p.method, p.comment,
-                p.actor, p.sourceIp, p.paidAt)).toList());
+        return payments(Scope.ALL, targetType, target, from, to, 0, limit);
+    }
+
+    /** Payments in the caller's scope, newest first; {@code offset} pages through them. */
+    public List<Payment> payments(Scope scope, String targetType, String target, Instant from, Instant to,
+                                  int offset, int limit) {
+        return read(em -> records(em, "PayRecordEntity", "paidAt", PayRecordEntity.class, scope, false, targetType,
+                target, from, to, offset, limit).stream().map(p -> new Payment(p.id, p.targetType, p.target,
+                p.amount, p.method, p.comment, p.actor, p.sourceIp, p.paidAt)).toList());
     }
 
     public List<Charge> charges(String targetType, String target, Instant from, Instant to, int limit) {
-        return read(em -> records(em, "ChargeRecordEntity", "chargedAt", ChargeRecordEntity.class, targetType, target,
-                from, to, limit).stream().map(c -> new Charge(c.id, c.targetType, c.target, c.account, c.userId,
-                c.amount, c.kind, c.cluster, c.jobId, c.comment, c.chargedAt)).toList());
+        return charges(Scope.ALL, targetType, target, from, to, 0, limit);
     }
 
-    private <T> List<T> records(EntityManager em, String entity, String timeField, Class<T> type, String targetType,
-                                String target, Instant from, Instant to, int limit) {
+    /** Charges (JOB, MANUAL and ADJUSTMENT records) in the caller's scope, newest first. */
+    public List<Charge> charges(Scope scope, String targetType, String target, Instant from, Instant to, int offset,
+                                int limit) {
+        return read(em -> records(em, "ChargeRecordEntity", "chargedAt", ChargeRecordEntity.class, scope, true,
+                targetType, target, from, to, offset, limit).stream().map(c -> new Charge(c.id, c.targetType,
+                c.target, c.account, c.userId, c.amount, c.kind, c.cluster, c.jobId, c.comment, c.chargedAt)).toList());
+    }
+
+    private <T> List<T> records(EntityManager em, String entity, String timeField, Class<T> type, Scope scope,
+                                boolean hasUser, String targetType, String target, Instant from, Instant to,
+                                int offset, int limit) {
         checkRange(from, to);
         if (limit < 1 || limit > 10_000) {
             throw ManagementException.invalid("limit", "must be 1..10000");
+        }
+        if (offset < 0) {
+            throw ManagementException.invalid("offset", "must not be negative");
         }
         StringBuilder q = new StringBuilder("SELECT r FROM " + entity + " r WHERE 1 = 1");
         Map<String, Object> p = new LinkedHashMap<>();
@@ -233,6 +249,32 @@ public class BillingStore implements BlockFacts {
         if (target != null) {
             q.append(" AND r.target = :t");
             p.put("t", target);
+        }
+        if (scope.accounts() != null || scope.tenants() != null) {
+            List<String> allowed = new ArrayList<>();
+            if (scope.accounts() == null) {
+                allowed.add("r.targetType = '" + ACCOUNT + "'");
+            } else if (!scope.accounts().isEmpty()) {
+                allowed.add("(r.targetType = '" + ACCOUNT + "' AND r.target IN :scopeAccounts)");
+                p.put("scopeAccounts", scope.accounts());
+            }
+            if (scope.tenants() == null) {
+                allowed.add("r.targetType = '" + TENANT + "'");
+            } else if (!scope.tenants().isEmpty()) {
+                allowed.add("(r.targetType = '" + TENANT + "' AND r.target IN :scopeTenants)");
+                p.put("scopeTenants", scope.tenants());
+            }
+            if (allowed.isEmpty()) {
+                return List.of();
+            }
+            q.append(" AND (").append(String.join(" OR ", allowed)).append(")");
+        }
+        if (scope.user() != null) {
+            if (!hasUser) {
+                return List.of(); // payments belong to accounts and tenants, never to one user
+            }
+            q.append(" AND r.userId = :scopeUser");
+            p.put("scopeUser", scope.user());
         }
         if (from != null) {
             q.append(" AND r.").append(timeField).append(" >= :from");
@@ -245,7 +287,7 @@ public class BillingStore implements BlockFacts {
         q.append(" ORDER BY r.").append(timeField).append(" DESC, r.id DESC");
         TypedQuery<T> query = em.createQuery(q.toString(), type);
         p.forEach(query::setParameter);
-        return query.setMaxResults(limit).getResultList();
+        return query.setFirstResult(offset).setMaxResults(limit).getResultList();
     }
 
     static void checkRange(Instant from, Instant to) {
@@ -418,6 +460,204 @@ public class BillingStore implements BlockFacts {
                 i.validFrom, i.createdAt, i.createdBy, i.comment);
     }
 
+    // ---- retroactive price changes ------------------------------------------------------------------------------
+
+    public record PriceChange(long id, String tenant, String cluster, String partition, String qos, BigDecimal price,
+                              AmountStrategy amount, Instant from, Instant to, Instant createdAt, String createdBy,
+                              String comment) {
+    }
+
+    /**
+     * What applying a price change did: jobs looked at, adjustment records added, and the net amount they charged
+     * (negative: refunded) to accounts and to tenants.
+     */
+    public record Adjustment(PriceChange change, int jobs, int records, BigDecimal accountDifference,
+                             BigDecimal tenantDifference) {
+    }
+
+    /**
+     * Records a retroactive price for the charged jobs of one key (cluster, partition, optional QoS; tenant null:
+     * the default table) that ended in [from, to), and applies it ({@link #applyPriceChange}).
+     */
+    public Adjustment changePriceRetroactively(Actor actor, String tenant, String cluster, String partition,
+                                               String qos, BigDecimal price, AmountStrategy amount, Instant from,
+                                               Instant to, String comment) {
+        Actor who = actor == null ? Actor.SYSTEM : actor;
+        PriceChange change = audited(who, "CHANGE_PRICE_RETROACTIVELY", tenant == null ? "PLATFORM" : TENANT,
+                tenant == null ? "default" : tenant, params("cluster", cluster, "partition", partition, "qos", qos,
+                        "price", price, "amount", amount, "from", from, "to", to, "comment", comment), () -> {
+            checkName("cluster", cluster);
+            checkName("partition", partition);
+            if (qos != null) {
+                checkName("qos", qos);
+            }
+            if (amount == null) {
+                throw ManagementException.invalid("amount", "is required: one of CPUS, GPUS, MAX_CPUS_MEM, "
+                        + "MAX_GPUS_CPUS");
+            }
+            BigDecimal p = Money.nonNegative("price", price);
+            checkText("comment", comment, 1000);
+            if (from == null || to == null) {
+                throw ManagementException.invalid(from == null ? "from" : "to", "is required");
+            }
+            if (!from.isBefore(to)) {
+                throw ManagementException.invalid("from", "must lie before to");
+            }
+            if (to.isAfter(now())) {
+                throw ManagementException.invalid("to", "must not lie in the future: a retroactive price changes "
+                        + "past charges only (add a price item for the future)");
+            }
+            if (tenant != null && management.tenant(tenant).isEmpty()) {
+                throw ManagementException.notFound("tenant", tenant);
+            }
+            return tx(em -> {
+                PriceChangeEntity c = new PriceChangeEntity();
+                c.tenant = tenant;
+                c.cluster = cluster;
+                c.partition = partition;
+                c.qos = qos;
+                c.price = p;
+                c.amount = amount.name();
+                c.validFrom = from.truncatedTo(ChronoUnit.MICROS);
+                c.validTo = to.truncatedTo(ChronoUnit.MICROS);
+                c.createdAt = now();
+                c.createdBy = who.userId();
+                c.comment = comment;
+                em.persist(c);
+                em.flush();
+                return toChange(c);
+            });
+        });
+        return applyPriceChange(who, change.id());
+    }
+
+    public List<PriceChange> priceChanges() {
+        return read(em -> em.createQuery("SELECT c FROM PriceChangeEntity c ORDER BY c.id DESC",
+                PriceChangeEntity.class).getResultList().stream().map(BillingStore::toChange).toList());
+    }
+
+    /**
+     * Brings every matching charged job to the change's price with one ADJUSTMENT record per target whose charge
+     * differs: the difference between the new charge and what the job was charged so far (its JOB record plus
+     * earlier adjustments). A job gets at most one adjustment per (target, change), so applying again adds nothing
+     * (except for jobs charged since). Each job is adjusted in its own transaction under its row lock.
+     */
+    public Adjustment applyPriceChange(Actor actor, long changeId) {
+        return audited(actor, "APPLY_PRICE_CHANGE", "PRICE_CHANGE", String.valueOf(changeId), Map.of(), () -> {
+            PriceChange c = read(em -> {
+                PriceChangeEntity e = em.find(PriceChangeEntity.class, changeId);
+                if (e == null) {
+                    throw new ManagementException(404, "PRICE_CHANGE_NOT_FOUND", "no price change " + changeId,
+                            Map.of("id", changeId));
+                }
+                return toChange(e);
+            });
+            List<Long> ids = read(em -> {
+                StringBuilder q = new StringBuilder("SELECT j.id FROM JobEntity j WHERE j.chargeState = :charged "
+                        + "AND j.cluster = :c AND j.partition = :p AND j.endTime >= :from AND j.endTime < :to");
+                if (c.qos() != null) {
+                    q.append(" AND j.qos = :q");
+                }
+                if (c.tenant() != null) {
+                    q.append(" AND j.tenant = :t");
+                }
+                TypedQuery<Long> query = em.createQuery(q.append(" ORDER BY j.id").toString(), Long.class)
+                        .setParameter("charged", CHARGED).setParameter("c", c.cluster())
+                        .setParameter("p", c.partition()).setParameter("from", c.from()).setParameter("to", c.to());
+                if (c.qos() != null) {
+                    query.setParameter("q", c.qos());
+                }
+                if (c.tenant() != null) {
+                    query.setParameter("t", c.tenant());
+                }
+                return query.getResultList();
+            });
+            BigDecimal[] diff = {Money.zero(), Money.zero()};
+            int records = 0;
+            Set<String> flipped = new TreeSet<>();
+            for (long id : ids) {
+                records += adjustJob(c, id, diff, flipped);
+            }
+            flipped.forEach(this::notifyChanged);
+            return new Adjustment(c, ids.size(), records, diff[0], diff[1]);
+        });
+    }
+
+    private int adjustJob(PriceChange c, long jobId, BigDecimal[] diff, Set<String> flipped) {
+        try {
+            return tx(em -> {
+                JobEntity j = em.find(JobEntity.class, jobId, LockModeType.PESSIMISTIC_WRITE);
+                BigDecimal charge = pricing.charge(c.price(), c.amount().amount(j.cpus, j.gpus, j.memMb, null),
+                        j.elapsedSeconds);
+                int added = 0;
+                // the default table prices tenants, and accounts whose tenant had no own price for the job
+                boolean account = c.tenant() != null || j.accountPriceId != null && isDefaultItem(em, j.accountPriceId);
+                boolean tenant = c.tenant() == null;
+                BigDecimal d = account ? adjust(em, c, j, ACCOUNT, j.account, charge) : null;
+                if (d != null) {
+                    added++;
+                    diff[0] = diff[0].add(d);
+                    if (addToAccount(em, j.account, d.negate()) | addUsage(em, j.account, j.userId, d)) {
+                        flipped.add(j.account);
+                    }
+                }
+                d = tenant ? adjust(em, c, j, TENANT, j.tenant, charge) : null;
+                if (d != null) {
+                    added++;
+                    diff[1] = diff[1].add(d);
+                    addToTenant(em, j.tenant, d.negate());
+                }
+                return added;
+            });
+        } catch (PersistenceException e) {
+            if (isConstraintViolation(e)) {
+                return 0; // applied concurrently by another run
+            }
+            throw e;
+        }
+    }
+
+    /** Adds the adjustment record of one target if the job's charge so far differs and it has none for c yet. */
+    private BigDecimal adjust(EntityManager em, PriceChange c, JobEntity j, String targetType, String target,
+                              BigDecimal charge) {
+        long done = em.createQuery("SELECT COUNT(r) FROM ChargeRecordEntity r WHERE r.targetType = :tt "
+                        + "AND r.cluster = :c AND r.jobId = :j AND r.priceChangeId = :pc", Long.class)
+                .setParameter("tt", targetType).setParameter("c", j.cluster).setParameter("j", j.jobId)
+                .setParameter("pc", c.id()).getSingleResult();
+        if (done > 0) {
+            return null;
+        }
+        BigDecimal sofar = em.createQuery("SELECT SUM(r.amount) FROM ChargeRecordEntity r WHERE r.targetType = :tt "
+                        + "AND r.cluster = :c AND r.jobId = :j", BigDecimal.class)
+                .setParameter("tt", targetType).setParameter("c", j.cluster).setParameter("j", j.jobId)
+                .getSingleResult();
+        BigDecimal d = charge.subtract(sofar == null ? BigDecimal.ZERO : sofar).setScale(Money.SCALE);
+        if (d.signum() == 0) {
+            return null;
+        }
+        ChargeRecordEntity r = jobCharge(j, targetType, target, d);
+        r.kind = "ADJUSTMENT";
+        r.priceChangeId = c.id();
+        r.comment = "price change " + c.id() + ": " + c.price().toPlainString() + " per " + c.amount() + "-hour";
+        em.persist(r);
+        em.flush();
+        return d;
+    }
+
+    private static boolean isDefaultItem(EntityManager em, long priceItemId) {
+        PriceItemEntity i = em.find(PriceItemEntity.class, priceItemId);
+        return i != null && i.tenant == null;
+    }
+
+    static boolean isConstraintViolation(Throwable e) {
+        return org.scow.persistence.Transactions.isConstraintViolation(e);
+    }
+
+    private static PriceChange toChange(PriceChangeEntity c) {
+        return new PriceChange(c.id, c.tenant, c.cluster, c.partition, c.qos, c.price,
+                AmountStrategy.valueOf(c.amount), c.validFrom, c.validTo, c.createdAt, c.createdBy, c.comment);
+    }
+
     // ---- jobs ---------------------------------------------------------------------------------------------------
 
     /** The end time up to which jobs of a cluster have been stored, or null before the first fetch. */
@@ -583,7 +823,19 @@ public class BillingStore implements BlockFacts {
     }
 
     public List<StoredJob> jobs(String cluster, String account, Instant from, Instant to, int limit) {
+        return jobs(Scope.ALL, cluster, account, from, to, 0, limit);
+    }
+
+    /** Stored jobs in the caller's scope, by end time, newest first. */
+    public List<StoredJob> jobs(Scope scope, String cluster, String account, Instant from, Instant to, int offset,
+                                int limit) {
         checkRange(from, to);
+        if (limit < 1 || limit > 10_000) {
+            throw ManagementException.invalid("limit", "must be 1..10000");
+        }
+        if (scope.accounts() != null && scope.accounts().isEmpty()) {
+            return List.of();
+        }
         return read(em -> {
             StringBuilder q = new StringBuilder("SELECT j FROM JobEntity j WHERE 1 = 1");
             Map<String, Object> p = new LinkedHashMap<>();
@@ -594,6 +846,14 @@ public class BillingStore implements BlockFacts {
             if (account != null) {
                 q.append(" AND j.account = :a");
                 p.put("a", account);
+            }
+            if (scope.accounts() != null) {
+                q.append(" AND j.account IN :scopeAccounts");
+                p.put("scopeAccounts", scope.accounts());
+            }
+            if (scope.user() != null) {
+                q.append(" AND j.userId = :scopeUser");
+                p.put("scopeUser", scope.user());
             }
             if (from != null) {
                 q.append(" AND j.endTime >= :from");
@@ -606,10 +866,15 @@ public class BillingStore implements BlockFacts {
             q.append(" ORDER BY j.endTime DESC, j.id DESC");
             TypedQuery<JobEntity> query = em.createQuery(q.toString(), JobEntity.class);
             p.forEach(query::setParameter);
-            return query.setMaxResults(limit).getResultList().stream().map(j -> new StoredJob(j.cluster, j.jobId,
-                    j.account, j.tenant, j.userId, j.partition, j.qos, j.state, j.endTime, j.elapsedSeconds,
-                    j.accountCharge, j.tenantCharge, j.chargeState)).toList();
+            return query.setFirstResult(offset).setMaxResults(limit).getResultList().stream().map(j -> new StoredJob(
+                    j.cluster, j.jobId, j.account, j.tenant, j.userId, j.partition, j.qos, j.state, j.endTime,
+                    j.elapsedSeconds, j.accountCharge, j.tenantCharge, j.chargeState)).toList();
         });
+    }
+
+    /** The persistence unit, for read-only reports in this package. */
+    EntityManagerFactory emf() {
+        return emf;
     }
 
     // ---- block facts --------------------------------------------------------------------------------------------
@@ -786,27 +1051,11 @@ public class BillingStore implements BlockFacts {
     }
 
     <T> T tx(Function<EntityManager, T> work) {
-        EntityManager em = emf.createEntityManager();
-        try {
-            em.getTransaction().begin();
-            T result = work.apply(em);
-            em.getTransaction().commit();
-            return result;
-        } finally {
-            if (em.getTransaction().isActive()) {
-                em.getTransaction().rollback();
-            }
-            em.close();
-        }
+        return org.scow.persistence.Transactions.tx(emf, work);
     }
 
     private <T> T read(Function<EntityManager, T> work) {
-        EntityManager em = emf.createEntityManager();
-        try {
-            return work.apply(em);
-        } finally {
-            em.close();
-        }
+        return org.scow.persistence.Transactions.read(emf, work);
     }
 
     private Instant now() {

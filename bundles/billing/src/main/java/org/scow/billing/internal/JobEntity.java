@@ -9,6 +9,7 @@ import javax.persistence.GeneratedValue;
 import javax.persistence.GenerationType;
 import javax.persistence.Id;
 import javax.persistence.Table;
+import javax.persistence.TableGenerator;
 
 /** A finished job as fetched from its cluster, with its computed charges. Unique per (cluster, job id). */
 @Entity
@@ -16,7 +17,11 @@ import javax.persistence.Table;
 @SuppressWarnings("unused")
 public class JobEntity {
     @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    // Ids come from a table, not the column's identity: embedded H2 2.2 hands out duplicate identity values under
+    // concurrent inserts (h2database#3950).
+    @TableGenerator(name = "bill_job", table = "bill_id_sequence", pkColumnName = "name", valueColumnName = "next_id",
+            pkColumnValue = "bill_job", allocationSize = 50)
+    @GeneratedValue(strategy = GenerationType.TABLE, generator = "bill_job")
     @Column(name = "id")
     Long id;
 

@@ -9,13 +9,18 @@ import javax.persistence.GeneratedValue;
 import javax.persistence.GenerationType;
 import javax.persistence.Id;
 import javax.persistence.Table;
+import javax.persistence.TableGenerator;
 
 @Entity
 @Table(name = "bill_pay_record")
 @SuppressWarnings("unused")
 public class PayRecordEntity {
     @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    // Ids come from a table, not the column's identity: embedded H2 2.2 hands out duplicate identity values under
+    // concurrent inserts (h2database#3950).
+    @TableGenerator(name = "bill_pay_record", table = "bill_id_sequence", pkColumnName = "name", valueColumnName = "next_id",
+            pkColumnValue = "bill_pay_record", allocationSize = 50)
+    @GeneratedValue(strategy = GenerationType.TABLE, generator = "bill_pay_record")
     @Column(name = "id")
     Long id;
 

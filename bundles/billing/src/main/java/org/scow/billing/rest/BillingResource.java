@@ -3,6 +3,7 @@ package org.scow.billing.rest;
 import org.scow.rest.support.Authenticated;
 import org.scow.rest.support.Allow;
 import org.scow.rest.support.Caller;
+import org.scow.rest.support.Csv;
 import org.scow.api.security.Role;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -32,7 +33,16 @@ import org.scow.billing.internal.AmountStrategy;
 import org.scow.billing.internal.BillingComponent;
 import org.scow.billing.internal.BillingStore;
 import org.scow.billing.internal.BillingStore.Balance;
+import org.scow.billing.internal.BillingStatistics;
+import org.scow.billing.internal.Scope;
 import org.scow.management.Actor;
+import org.scow.management.ManagementException;
+import org.scow.management.ManagementService;
+import org.scow.management.Model;
+import org.scow.rest.support.ScowPrincipal;
+import org.scow.api.security.UserRoles;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.scow.rest.support.Params;
 
 /**
@@ -51,6 +61,8 @@ import org.scow.rest.support.Params;
 public class BillingResource {
     @Reference
     private BillingComponent billing;
+    @Reference
+    private ManagementService management;
 
     @Context
     private HttpHeaders headers;
@@ -69,6 +81,10 @@ public class BillingResource {
     }
 
     public record LimitRequest(BigDecimal limit) {
+    }
+
+    public record PriceChangeRequest(String tenant, String cluster, String partition, String qos, BigDecimal price,
+                                     String amount, Instant from, Instant to, String comment) {
     }
 
     public record PriceRequest(String tenant, String cluster, String partition, String qos, BigDecimal price,
@@ -191,37 +207,206 @@ public class BillingResource {
         return store().setTenantAccountThreshold(actor(), tenant, body.threshold());
     }
 
+    /**
+     * What the caller may read: platform admins and platform finance everything (narrowed by tenant, account or
+     * user when given); tenant admins and tenant finance their tenant; account owners their accounts.
+     */
+    private Scope scope(String tenant, String account, String user) {
+        tenant = blank(tenant);
+        account = blank(account);
+        user = blank(user);
+        ScowPrincipal p = Caller.principal(security);
+        UserRoles r = p == null ? null : p.roles();
+        if (Caller.isPlatformAdmin(security) || r != null && r.platform().contains(Role.PLATFORM_FINANCE)) {
+            if (account != null) {
+                return new Scope(Set.of(account), Set.of(), user);
+            }
+            if (tenant != null) {
+                String t = tenant;
+                management.tenant(t).orElseThrow(() -> ManagementException.notFound("tenant", t));
+                return new Scope(accountsOf(t), Set.of(t), user);
+            }
+            return new Scope(null, null, user);
+        }
+        if (r == null) {
+            throw Caller.forbidden();
+        }
+        if (r.tenant() != null && (r.tenantRoles().contains(Role.TENANT_ADMIN)
+                || r.tenantRoles().contains(Role.TENANT_FINANCE))) {
+            if (tenant != null && !tenant.equals(r.tenant())) {
+                throw Caller.forbidden();
+            }
+            if (account != null) {
+                String a = account;
+                if (!management.account(a).map(x -> x.tenant().equals(r.tenant())).orElse(false)) {
+                    throw Caller.forbidden();
+                }
+                return new Scope(Set.of(a), Set.of(), user);
+            }
+            return new Scope(accountsOf(r.tenant()), Set.of(r.tenant()), user);
+        }
+        Set<String> owned = r.accounts().entrySet().stream().filter(e -> e.getValue() == Role.ACCOUNT_OWNER)
+                .map(java.util.Map.Entry::getKey).collect(Collectors.toSet());
+        if (tenant != null || account != null && !owned.contains(account) || owned.isEmpty()) {
+            throw Caller.forbidden();
+        }
+        return new Scope(account != null ? Set.of(account) : owned, Set.of(), user);
+    }
+
+    private Set<String> accountsOf(String tenant) {
+        return management.accounts(tenant).stream().map(Model.Account::name).collect(Collectors.toSet());
+    }
+
     @GET
     @Path("payments")
-    @Operation(summary = "Payments, newest first, by targetType (ACCOUNT/TENANT), target and time range from..to")
-    @Allow({Role.PLATFORM_FINANCE})
-    public List<BillingStore.Payment> payments(@QueryParam("targetType") String targetType,
-                                               @QueryParam("target") String target, @QueryParam("from") String from,
-                                               @QueryParam("to") String to, @QueryParam("limit") String limit) {
-        return store().payments(blank(targetType), blank(target), Params.instant("from", from),
-                Params.instant("to", to), lim(limit));
+    @Produces({MediaType.APPLICATION_JSON, Csv.TYPE})
+    @Operation(summary = "Payments in the caller's scope, newest first, by targetType (ACCOUNT/TENANT), target, "
+            + "tenant, account and time range from..to; format=csv streams every match as CSV")
+    @Allow({Role.PLATFORM_FINANCE, Role.TENANT_FINANCE, Role.TENANT_ADMIN, Role.ACCOUNT_OWNER})
+    public Response payments(@QueryParam("targetType") String targetType, @QueryParam("target") String target,
+                             @QueryParam("tenant") String tenant, @QueryParam("account") String account,
+                             @QueryParam("from") String from, @QueryParam("to") String to,
+                             @QueryParam("offset") String offset, @QueryParam("limit") String limit,
+                             @QueryParam("format") String format) {
+        Scope scope = scope(tenant, account, null);
+        Instant f = Params.instant("from", from);
+        Instant t = Params.instant("to", to);
+        PageQuery<BillingStore.Payment> page = (o, l) -> store().payments(scope, blank(targetType), blank(target),
+                f, t, o, l);
+        return listOrCsv(format, offset, limit, page, "payments.csv", List.of("id", "targetType", "target", "amount",
+                "method", "comment", "actor", "sourceIp", "paidAt"), p -> List.of(p.id(), p.targetType(), p.target(),
+                p.amount().toPlainString(), nz(p.method()), nz(p.comment()), p.actor(), nz(p.sourceIp()), p.paidAt()));
     }
 
     @GET
     @Path("charges")
-    @Operation(summary = "Charges, newest first, by targetType (ACCOUNT/TENANT), target and time range from..to")
-    @Allow({Role.PLATFORM_FINANCE})
-    public List<BillingStore.Charge> charges(@QueryParam("targetType") String targetType,
-                                             @QueryParam("target") String target, @QueryParam("from") String from,
-                                             @QueryParam("to") String to, @QueryParam("limit") String limit) {
-        return store().charges(blank(targetType), blank(target), Params.instant("from", from),
-                Params.instant("to", to), lim(limit));
+    @Produces({MediaType.APPLICATION_JSON, Csv.TYPE})
+    @Operation(summary = "Charges (kind JOB, MANUAL, ADJUSTMENT) in the caller's scope, newest first, by targetType, "
+            + "target, tenant, account, user and time range from..to; format=csv streams every match as CSV")
+    @Allow({Role.PLATFORM_FINANCE, Role.TENANT_FINANCE, Role.TENANT_ADMIN, Role.ACCOUNT_OWNER})
+    public Response charges(@QueryParam("targetType") String targetType, @QueryParam("target") String target,
+                            @QueryParam("tenant") String tenant, @QueryParam("account") String account,
+                            @QueryParam("user") String user, @QueryParam("from") String from,
+                            @QueryParam("to") String to, @QueryParam("offset") String offset,
+                            @QueryParam("limit") String limit, @QueryParam("format") String format) {
+        Scope scope = scope(tenant, account, user);
+        Instant f = Params.instant("from", from);
+        Instant t = Params.instant("to", to);
+        PageQuery<BillingStore.Charge> page = (o, l) -> store().charges(scope, blank(targetType), blank(target), f,
+                t, o, l);
+        return listOrCsv(format, offset, limit, page, "charges.csv", List.of("id", "targetType", "target", "account",
+                "user", "amount", "kind", "cluster", "jobId", "comment", "chargedAt"), c -> List.of(c.id(),
+                c.targetType(), c.target(), nz(c.account()), nz(c.user()), c.amount().toPlainString(), c.kind(),
+                nz(c.cluster()), nz(c.jobId()), nz(c.comment()), c.chargedAt()));
     }
 
     @GET
     @Path("jobs")
-    @Operation(summary = "Fetched jobs with their charges, by cluster, account and end-time range from..to")
+    @Produces({MediaType.APPLICATION_JSON, Csv.TYPE})
+    @Operation(summary = "Fetched jobs with their charges in the caller's scope, by cluster, tenant, account, user "
+            + "and end-time range from..to; format=csv streams every match as CSV")
+    @Allow({Role.PLATFORM_FINANCE, Role.TENANT_FINANCE, Role.TENANT_ADMIN, Role.ACCOUNT_OWNER})
+    public Response jobs(@QueryParam("cluster") String cluster, @QueryParam("tenant") String tenant,
+                         @QueryParam("account") String account, @QueryParam("user") String user,
+                         @QueryParam("from") String from, @QueryParam("to") String to,
+                         @QueryParam("offset") String offset, @QueryParam("limit") String limit,
+                         @QueryParam("format") String format) {
+        Scope scope = scope(tenant, account, user);
+        Instant f = Params.instant("from", from);
+        Instant t = Params.instant("to", to);
+        PageQuery<BillingStore.StoredJob> page = (o, l) -> store().jobs(scope, blank(cluster), null, f, t, o, l);
+        return listOrCsv(format, offset, limit, page, "jobs.csv", List.of("cluster", "jobId", "account", "tenant",
+                "user", "partition", "qos", "state", "endTime", "elapsedSeconds", "accountCharge", "tenantCharge",
+                "chargeState"), j -> List.of(j.cluster(), j.jobId(), nz(j.account()), nz(j.tenant()), nz(j.user()),
+                nz(j.partition()), nz(j.qos()), j.state(), j.endTime(), j.elapsedSeconds(),
+                j.accountCharge().toPlainString(), j.tenantCharge().toPlainString(), j.chargeState()));
+    }
+
+    @GET
+    @Path("statistics")
+    @Operation(summary = "Per UTC day in [from, to) (default: the last 30 days, at most 366): account charges, "
+            + "payments, jobs, core-hours, new users and accounts; and the top accounts by charges. Scoped like "
+            + "the records: platform roles everything (or tenant=/account=/user=), tenant roles their tenant, "
+            + "account owners their accounts")
+    @Allow({Role.PLATFORM_FINANCE, Role.TENANT_FINANCE, Role.TENANT_ADMIN, Role.ACCOUNT_OWNER})
+    public BillingStatistics.Report statistics(@QueryParam("from") String from, @QueryParam("to") String to,
+                                               @QueryParam("tenant") String tenant,
+                                               @QueryParam("account") String account,
+                                               @QueryParam("user") String user, @QueryParam("top") String top) {
+        Instant t = Params.instant("to", to);
+        Instant f = Params.instant("from", from);
+        Instant end = t != null ? t : Instant.now();
+        Integer n = Params.integer("top", top, 1, 100);
+        return new BillingStatistics(store(), management).report(scope(tenant, account, user),
+                f != null ? f : end.minus(java.time.Duration.ofDays(30)), end, n == null ? 10 : n);
+    }
+
+    @POST
+    @Path("price-changes")
+    @Operation(summary = "Change a price retroactively for the charged jobs of one key that ended in [from, to): "
+            + "adds ADJUSTMENT charge records for the differences (old records stay); tenant absent: default table")
     @Allow({Role.PLATFORM_FINANCE})
-    public List<BillingStore.StoredJob> jobs(@QueryParam("cluster") String cluster,
-                                             @QueryParam("account") String account, @QueryParam("from") String from,
-                                             @QueryParam("to") String to, @QueryParam("limit") String limit) {
-        return store().jobs(blank(cluster), blank(account), Params.instant("from", from), Params.instant("to", to),
-                lim(limit));
+    public Response changePrice(PriceChangeRequest body) {
+        Params.body(body);
+        AmountStrategy amount = body.amount() == null ? null
+                : Params.enumValue("amount", body.amount(), AmountStrategy.class);
+        return Response.status(201).entity(store().changePriceRetroactively(actor(), blank(body.tenant()),
+                body.cluster(), body.partition(), blank(body.qos()), body.price(), amount, body.from(), body.to(),
+                body.comment())).build();
+    }
+
+    @GET
+    @Path("price-changes")
+    @Operation(summary = "Retroactive price changes, newest first")
+    @Allow({Role.PLATFORM_FINANCE})
+    public List<BillingStore.PriceChange> priceChanges() {
+        return store().priceChanges();
+    }
+
+    @POST
+    @Path("price-changes/{id}/apply")
+    @Operation(summary = "Apply a retroactive price change again, e.g. to jobs charged since; adds nothing for jobs "
+            + "it already adjusted")
+    @Allow({Role.PLATFORM_FINANCE})
+    public BillingStore.Adjustment applyPriceChange(@PathParam("id") String id) {
+        long n;
+        try {
+            n = Long.parseLong(id.trim());
+        } catch (NumberFormatException e) {
+            throw ManagementException.invalid("id", "must be a whole number, was '" + id + "'");
+        }
+        return store().applyPriceChange(actor(), n);
+    }
+
+    /** One page of records at (offset, limit). */
+    private interface PageQuery<T> {
+        List<T> page(int offset, int limit);
+    }
+
+    private static <T> Response listOrCsv(String format, String offset, String limit, PageQuery<T> query,
+                                          String filename, List<String> header,
+                                          java.util.function.Function<T, List<?>> row) {
+        Integer off = Params.integer("offset", offset, 0, Integer.MAX_VALUE);
+        if (!Csv.requested(format)) {
+            return Response.ok(query.page(off == null ? 0 : off, lim(limit)), MediaType.APPLICATION_JSON_TYPE)
+                    .build();
+        }
+        query.page(0, 1); // bad filters answer 400 before the stream starts
+        int start = off == null ? 0 : off;
+        return Csv.response(filename, header, out -> {
+            int size = 1000;
+            for (int o = start; ; o += size) {
+                List<T> rows = query.page(o, size);
+                rows.forEach(r -> out.accept(row.apply(r)));
+                if (rows.size() < size) {
+                    return;
+                }
+            }
+        });
+    }
+
+    private static Object nz(Object o) {
+        return o == null ? "" : o;
     }
 
     @GET

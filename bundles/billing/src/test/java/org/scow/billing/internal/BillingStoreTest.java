@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import javax.persistence.EntityManagerFactory;
 import javax.sql.DataSource;
 import org.junit.After;
-import org.junit.Assume;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -108,8 +107,6 @@ public class BillingStoreTest {
 
     @Test
     public void thousandConcurrentPaysAndChargesLeaveTheExactBalance() throws Exception {
-        // Required on the production databases; embedded H2 2.2 intermittently reuses identity values under this load.
-        Assume.assumeFalse("h2".equals(product));
         billing.pay(FIN, BillingStore.ACCOUNT, "a_bob", new BigDecimal("1000"), "bank", "initial");
         ExecutorService pool = Executors.newFixedThreadPool(16);
         List<Callable<Object>> ops = new ArrayList<>();
@@ -129,6 +126,136 @@ public class BillingStoreTest {
         assertEquals(new BigDecimal("1123.4500"), accountBalance());
         assertEquals(501, billing.payments(BillingStore.ACCOUNT, "a_bob", null, null, 10_000).size());
         assertEquals(500, billing.charges(BillingStore.ACCOUNT, "a_bob", null, null, 10_000).size());
+    }
+
+    @Test
+    public void aRetroactivePriceChangeAddsAdjustmentsExactlyOnce() throws Exception {
+        prices();
+        billing.pay(FIN, BillingStore.ACCOUNT, "a_bob", new BigDecimal("100"), "bank", null);
+        billing.pay(FIN, BillingStore.TENANT, "default", new BigDecimal("100"), "bank", null);
+        runJobs(3);
+        assertEquals(3, new JobFetcher(billing, AHEAD, 10, Duration.ofMinutes(10)).run("hpc1", hpc1.scheduler)
+                .charged());
+        // the simulated jobs end ahead of the wall clock: a store whose clock is ahead may reach back over them
+        BillingStore ahead = new BillingStore(billEmf, management, management, AHEAD, new Pricing(4, BigDecimal.ZERO));
+        Instant from = Instant.now().minus(Duration.ofDays(1));
+        Instant to = AHEAD.instant();
+        Pricing pricing = new Pricing(4, BigDecimal.ZERO);
+        List<BillingStore.StoredJob> jobs = billing.jobs("hpc1", "a_bob", null, null, 100);
+        BigDecimal tenantBefore = tenantBalance();
+        BigDecimal accountBefore = accountBalance();
+        BigDecimal tenantCharged = sum(BillingStore.TENANT, "default");
+
+        // the default table prices the tenant: only tenant charges change
+        BillingStore.Adjustment up = ahead.changePriceRetroactively(FIN, null, "hpc1", "cpu", null,
+                new BigDecimal("0.8"), AmountStrategy.CPUS, from, to, "cpu got dearer");
+        BigDecimal expected = jobs.stream().map(j -> pricing.charge(new BigDecimal("0.8"), BigDecimal.valueOf(2),
+                j.elapsedSeconds())).reduce(BigDecimal.ZERO, BigDecimal::add);
+        assertEquals(3, up.jobs());
+        assertEquals(3, up.records());
+        assertEquals(0, up.accountDifference().signum());
+        assertEquals(expected.subtract(tenantCharged).setScale(4), up.tenantDifference());
+        assertEquals(expected.setScale(4), sum(BillingStore.TENANT, "default").setScale(4));
+        assertEquals(tenantBefore.subtract(up.tenantDifference()), tenantBalance());
+        assertEquals(accountBefore, accountBalance());
+
+        // applying it again, or the same price again, adds nothing
+        BillingStore.Adjustment again = ahead.applyPriceChange(FIN, up.change().id());
+        assertEquals(0, again.records());
+        assertEquals(0, ahead.changePriceRetroactively(FIN, null, "hpc1", "cpu", null, new BigDecimal("0.8"),
+                AmountStrategy.CPUS, from, to, null).records());
+        assertEquals(tenantBefore.subtract(up.tenantDifference()), tenantBalance());
+
+        // the tenant's own table prices the account: a cheaper price refunds it
+        BillingStore.Adjustment down = ahead.changePriceRetroactively(FIN, "default", "hpc1", "cpu", null,
+                new BigDecimal("0.25"), AmountStrategy.CPUS, from, to, null);
+        assertEquals(3, down.records());
+        assertTrue(down.accountDifference().signum() < 0);
+        assertEquals(accountBefore.subtract(down.accountDifference()), accountBalance());
+        List<BillingStore.Charge> charges = billing.charges(BillingStore.ACCOUNT, "a_bob", null, null, 100);
+        assertEquals("old records stay", 3, charges.stream().filter(c -> c.kind().equals("JOB")).count());
+        assertEquals(3, charges.stream().filter(c -> c.kind().equals("ADJUSTMENT")).count());
+        assertEquals(2, ahead.priceChanges().size() - 1);
+
+        for (Runnable bad : List.<Runnable>of(
+                () -> billing.changePriceRetroactively(FIN, null, "hpc1", "cpu", null, BigDecimal.ONE,
+                        AmountStrategy.CPUS, from, Instant.now().plus(Duration.ofHours(1)), null),
+                () -> billing.changePriceRetroactively(FIN, null, "hpc1", "cpu", null, BigDecimal.ONE,
+                        AmountStrategy.CPUS, from, from, null),
+                () -> billing.changePriceRetroactively(FIN, null, "hpc1", "cpu", null, new BigDecimal("-1"),
+                        AmountStrategy.CPUS, from, Instant.now(), null),
+                () -> billing.changePriceRetroactively(FIN, null, "hpc1", "cpu", null, BigDecimal.ONE, null, from,
+                        Instant.now(), null))) {
+            try {
+                bad.run();
+                fail("accepted");
+            } catch (ManagementException e) {
+                assertEquals(e.getMessage(), 400, e.status());
+            }
+        }
+        try {
+            billing.applyPriceChange(FIN, 999_999);
+            fail("applied a missing change");
+        } catch (ManagementException e) {
+            assertEquals(404, e.status());
+        }
+        assertEquals(3, ahead.priceChanges().size());
+    }
+
+    @Test
+    public void statisticsAndRecordsFollowTheScope() throws Exception {
+        prices();
+        Actor admin = new Actor("admin", null);
+        management.createUser(admin, "carol", null, null, "default");
+        management.createAccount(admin, "a_carol", "default", "carol", null);
+        billing.pay(FIN, BillingStore.ACCOUNT, "a_bob", new BigDecimal("100"), "bank", null);
+        runJobs(2);
+        new JobFetcher(billing, AHEAD, 10, Duration.ofMinutes(10)).run("hpc1", hpc1.scheduler);
+        Instant from = Instant.now().minus(Duration.ofDays(1));
+        Instant to = Instant.now().plus(Duration.ofDays(1));
+        BillingStatistics stats = new BillingStatistics(billing, management);
+
+        BillingStatistics.Report all = stats.report(Scope.ALL, from, to, 10);
+        assertTrue(all.daily().size() >= 2 && all.daily().size() <= 3);
+        assertEquals(2, all.daily().stream().mapToLong(BillingStatistics.Day::jobs).sum());
+        assertEquals(sum(BillingStore.ACCOUNT, "a_bob").setScale(4), all.daily().stream()
+                .map(BillingStatistics.Day::charges).reduce(BigDecimal.ZERO, BigDecimal::add).setScale(4));
+        assertEquals(new BigDecimal("100.0000"), all.daily().stream().map(BillingStatistics.Day::payments)
+                .reduce(BigDecimal.ZERO, BigDecimal::add));
+        assertEquals(3, all.daily().stream().mapToLong(BillingStatistics.Day::newUsers).sum()); // admin, bob, carol
+        assertEquals(2, all.daily().stream().mapToLong(BillingStatistics.Day::newAccounts).sum());
+        assertEquals(new BigDecimal("2.00"), all.daily().stream().map(BillingStatistics.Day::coreHours)
+                .reduce(BigDecimal.ZERO, BigDecimal::add)); // 2 jobs × 2 cores × 30 min
+        assertEquals("a_bob", all.topAccounts().get(0).account());
+        assertEquals("default", all.topAccounts().get(0).tenant());
+        assertEquals(2, all.topAccounts().get(0).jobs());
+
+        Scope carols = new Scope(java.util.Set.of("a_carol"), java.util.Set.of(), null);
+        BillingStatistics.Report carol = stats.report(carols, from, to, 10);
+        assertEquals(0, carol.daily().stream().mapToLong(BillingStatistics.Day::jobs).sum());
+        assertTrue(carol.topAccounts().isEmpty());
+        assertEquals(1, carol.daily().stream().mapToLong(BillingStatistics.Day::newAccounts).sum());
+        assertTrue(billing.charges(carols, null, null, null, null, 0, 100).isEmpty());
+        assertTrue(billing.payments(carols, null, null, null, null, 0, 100).isEmpty());
+        assertTrue(billing.jobs(carols, null, null, null, null, 0, 100).isEmpty());
+        Scope bobs = new Scope(java.util.Set.of("a_bob"), java.util.Set.of(), null);
+        assertEquals(2, billing.charges(bobs, null, null, null, null, 0, 100).size());
+        assertEquals(1, billing.payments(bobs, null, null, null, null, 0, 100).size());
+        assertEquals(2, billing.jobs(bobs, null, null, null, null, 0, 100).size());
+        assertEquals(1, billing.jobs(bobs, null, null, null, null, 1, 100).size());
+        assertEquals(0, stats.report(new Scope(null, null, "carol"), from, to, 10).daily().stream()
+                .mapToLong(BillingStatistics.Day::jobs).sum());
+
+        for (Runnable bad : List.<Runnable>of(() -> stats.report(Scope.ALL, to, from, 10),
+                () -> stats.report(Scope.ALL, from, from.plus(Duration.ofDays(400)), 10),
+                () -> stats.report(Scope.ALL, from, to, 0))) {
+            try {
+                bad.run();
+                fail("accepted");
+            } catch (ManagementException e) {
+                assertEquals(e.getMessage(), 400, e.status());
+            }
+        }
     }
 
     /** Submits jobs of 2 cores for 30 simulated minutes and waits until they have finished. */

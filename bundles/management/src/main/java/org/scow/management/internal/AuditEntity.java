@@ -8,13 +8,18 @@ import javax.persistence.GeneratedValue;
 import javax.persistence.GenerationType;
 import javax.persistence.Id;
 import javax.persistence.Table;
+import javax.persistence.TableGenerator;
 import org.scow.management.AuditLog;
 
 @Entity
 @Table(name = "mgmt_audit")
 public class AuditEntity {
     @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    // Ids come from a table, not the column's identity: embedded H2 2.2 hands out duplicate identity values under
+    // concurrent inserts (h2database#3950).
+    @TableGenerator(name = "mgmt_audit", table = "mgmt_id_sequence", pkColumnName = "name", valueColumnName = "next_id",
+            pkColumnValue = "mgmt_audit", allocationSize = 50)
+    @GeneratedValue(strategy = GenerationType.TABLE, generator = "mgmt_audit")
     Long id;
 
     @Convert(converter = InstantConverter.class)

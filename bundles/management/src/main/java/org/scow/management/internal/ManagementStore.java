@@ -31,6 +31,7 @@ import org.scow.management.Model.Account;
 import org.scow.management.Model.Member;
 import org.scow.management.Model.Tenant;
 import org.scow.management.Model.User;
+import org.scow.persistence.Transactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -463,6 +464,13 @@ public class ManagementStore implements ManagementService, RoleDirectory, AuditL
         return read(em -> Optional.ofNullable(findAccount(em, account)).map(a -> a.tenant.name));
     }
 
+    @Override
+    public java.util.Set<String> accountsOfTenant(String tenant) {
+        return read(em -> java.util.Set.copyOf(em.createQuery(
+                "SELECT a.name FROM AccountEntity a WHERE a.tenant.name = :t", String.class)
+                .setParameter("t", tenant).getResultList()));
+    }
+
     // ---- audit --------------------------------------------------------------------------------------------------
 
     @Override
@@ -554,24 +562,12 @@ public class ManagementStore implements ManagementService, RoleDirectory, AuditL
     }
 
     private <T> T read(Function<EntityManager, T> work) {
-        EntityManager em = emf.createEntityManager();
-        try {
-            return work.apply(em);
-        } finally {
-            close(em);
-        }
+        return Transactions.read(emf, work);
     }
 
     private static boolean isConstraintViolation(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLIntegrityConstraintViolationException) {
-                return true;
-            }
-            if (t instanceof java.sql.SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("23")) {
-                return true;
-            }
-        }
-        return e instanceof PersistenceException && String.valueOf(e.getMessage()).toLowerCase().contains("unique");
+        return Transactions.isConstraintViolation(e)
+                || e instanceof PersistenceException && String.valueOf(e.getMessage()).toLowerCase().contains("unique");
     }
 
     private static void rollback(EntityManager em) {

@@ -3,6 +3,7 @@ package org.scow.management.rest;
 import org.scow.rest.support.Authenticated;
 import org.scow.rest.support.Allow;
 import org.scow.rest.support.Caller;
+import org.scow.rest.support.Csv;
 import org.scow.rest.support.ScowPrincipal;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -28,6 +29,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JSONRequired;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
+import org.scow.api.cluster.ClusterRegistry;
 import org.scow.api.security.Role;
 import org.scow.api.security.RoleDirectory;
 import org.scow.api.security.UserRoles;
@@ -37,6 +39,7 @@ import org.scow.management.AuditLog;
 import org.scow.management.ClusterSync;
 import org.scow.management.ManagementException;
 import org.scow.management.ManagementService;
+import org.scow.management.internal.ClusterImport;
 import org.scow.management.Model.Account;
 import org.scow.management.Model.Member;
 import org.scow.management.Model.Tenant;
@@ -65,6 +68,8 @@ public class ManagementResource {
     private AuditLog audit;
     @Reference
     private ClusterSync sync;
+    @Reference
+    private ClusterRegistry clusters;
 
     // Thread-local proxies injected by the JAX-RS runtime (this resource is a singleton).
     @Context
@@ -93,6 +98,12 @@ public class ManagementResource {
     }
 
     public record WhitelistRequest(Instant expiresAt, String comment) {
+    }
+
+    public record ImportPreview(String cluster, List<ClusterImport.Candidate> accounts) {
+    }
+
+    public record ImportRequest(String cluster, String tenant, List<ClusterImport.Selection> accounts) {
     }
 
     /** Tenant roles see their own tenant only. */
@@ -339,20 +350,72 @@ public class ManagementResource {
     }
 
     @GET
+    @Path("import")
+    @Operation(summary = "Accounts and users a cluster already has, and whether the platform knows each account")
+    @Allow({Role.TENANT_ADMIN})
+    public ImportPreview importPreview(@QueryParam("cluster") String cluster) {
+        return new ImportPreview(cluster, importer().preview(blankToNull(cluster)));
+    }
+
+    @POST
+    @Path("import")
+    @Operation(summary = "Import chosen accounts of a cluster into a tenant (owner: the cluster's unless given; "
+            + "whitelist: optional), creating missing users and members; running it again creates nothing")
+    @Allow({Role.TENANT_ADMIN})
+    public ClusterImport.Report importAccounts(ImportRequest body) {
+        Params.body(body);
+        if (blankToNull(body.tenant()) == null) {
+            throw ManagementException.invalid("tenant", "is required");
+        }
+        String tenant = callerTenantUnlessAdmin(body.tenant());
+        return importer().importAccounts(actor(), blankToNull(body.cluster()), tenant, body.accounts());
+    }
+
+    private ClusterImport importer() {
+        return new ClusterImport(clusters, management, audit);
+    }
+
+    @GET
     @Path("audit")
+    @Produces({MediaType.APPLICATION_JSON, Csv.TYPE})
     @Operation(summary = "Audit log, newest first, filtered by actor, operation, targetType, target, result "
-            + "(SUCCESS/FAILURE) and an inclusive time range from..to")
+            + "(SUCCESS/FAILURE) and an inclusive time range from..to; format=csv streams every match as CSV")
     @Allow({Role.PLATFORM_ADMIN})
-    public List<AuditLog.Entry> audit(@QueryParam("actor") String actor, @QueryParam("operation") String operation,
-                                      @QueryParam("targetType") String targetType,
-                                      @QueryParam("target") String target, @QueryParam("result") String result,
-                                      @QueryParam("from") String from, @QueryParam("to") String to,
-                                      @QueryParam("offset") String offset, @QueryParam("limit") String limit) {
+    public Response audit(@QueryParam("actor") String actor, @QueryParam("operation") String operation,
+                          @QueryParam("targetType") String targetType, @QueryParam("target") String target,
+                          @QueryParam("result") String result, @QueryParam("from") String from,
+                          @QueryParam("to") String to, @QueryParam("offset") String offset,
+                          @QueryParam("limit") String limit, @QueryParam("format") String format) {
         Integer off = Params.integer("offset", offset, 0, Integer.MAX_VALUE);
         Integer lim = Params.integer("limit", limit, 1, 10_000);
-        return audit.query(new AuditLog.Query(blankToNull(actor), blankToNull(operation), blankToNull(targetType),
-                blankToNull(target), blankToNull(result), Params.instant("from", from), Params.instant("to", to),
-                off == null ? 0 : off, lim == null ? 100 : lim));
+        Instant f = Params.instant("from", from);
+        Instant t = Params.instant("to", to);
+        java.util.function.BiFunction<Integer, Integer, AuditLog.Query> query = (o, l) -> new AuditLog.Query(
+                blankToNull(actor), blankToNull(operation), blankToNull(targetType), blankToNull(target),
+                blankToNull(result), f, t, o, l);
+        if (!Csv.requested(format)) {
+            return Response.ok(audit.query(query.apply(off == null ? 0 : off, lim == null ? 100 : lim)),
+                    MediaType.APPLICATION_JSON_TYPE).build();
+        }
+        query.apply(0, 1); // bad filters answer 400 before the stream starts
+        return Csv.response("audit.csv", List.of("id", "occurredAt", "actor", "sourceIp", "operation", "targetType",
+                "target", "parameters", "result", "message"), out -> {
+            int page = 1000;
+            for (int o = off == null ? 0 : off; ; o += page) {
+                List<AuditLog.Entry> entries = audit.query(query.apply(o, page));
+                for (AuditLog.Entry e : entries) {
+                    out.accept(List.of(e.id(), e.occurredAt(), e.actor(), nz(e.sourceIp()), e.operation(),
+                            e.targetType(), nz(e.target()), nz(e.parameters()), e.result(), nz(e.message())));
+                }
+                if (entries.size() < page) {
+                    return;
+                }
+            }
+        });
+    }
+
+    private static Object nz(Object o) {
+        return o == null ? "" : o;
     }
 
     private static String blankToNull(String s) {
