@@ -1,6 +1,7 @@
 package org.scow.api.security;
 
 import java.util.Optional;
+import java.util.Set;
 
 /** Answers who a user is to the platform. Implemented by the management bundle; must answer from its database. */
 public interface RoleDirectory {
@@ -9,4 +10,9 @@ public interface RoleDirectory {
 
     /** The tenant an account belongs to, or empty for an unknown account. */
     Optional<String> tenantOfAccount(String account);
+
+    /** The names of the tenant's accounts (empty for an unknown tenant), so tenant roles can see their jobs. */
+    default Set<String> accountsOfTenant(String tenant) {
+        return Set.of();
+    }
 }

@@ -29,6 +29,12 @@ public @interface AuthConfig {
     /** The initial platform admin's user id (the same as management's {@code initialAdmin}). */
     String initialAdmin() default "admin";
 
+    /** Largest request body in bytes (JSON and other structured bodies). */
+    long maxBodyBytes() default 2L * 1024 * 1024;
+
+    /** Largest raw ({@code application/octet-stream}) body in bytes: one upload chunk or one edited file. */
+    long maxUploadBodyBytes() default 64L * 1024 * 1024;
+
     /** Longest lifetime of an API token, in days. */
     int maxTokenDays() default 365;
 }

@@ -25,6 +25,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JSONRequired;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
+import org.scow.api.auth.AuthBackend;
 import org.scow.api.auth.AuthException;
 import org.scow.api.scheduler.Names;
 import org.scow.api.security.Role;
@@ -68,7 +69,11 @@ public class AuthResource {
     public record PasswordReset(String password) {
     }
 
-    public record NewCredential(String user, String password) {
+    /**
+     * A user's password in a backend: {@code builtin} (the default) or a directory that creates users (e.g.
+     * {@code ldap}: the user is created there, with name and email).
+     */
+    public record NewCredential(String user, String password, String backend, String name, String email) {
     }
 
     public record NewToken(String name, String user, String scope, Integer days) {
@@ -131,7 +136,7 @@ public class AuthResource {
     public Me me(@CookieParam(SecurityFilter.COOKIE) String session) {
         ScowPrincipal p = caller();
         String csrf = p.via().equals("session") && session != null
-                ? auth.session(session).map(AuthService.SessionCaller::csrfToken).orElse(null) : null;
+                ? auth.sessionCaller(session).map(AuthService.SessionCaller::csrfToken).orElse(null) : null;
         return new Me(p.userId(), p.roles(), p.via(), csrf);
     }
 
@@ -157,18 +162,31 @@ public class AuthResource {
     @POST
     @Path("users")
     @Allow({Role.TENANT_ADMIN})
-    @Operation(summary = "Give a user a built-in password (administrators); 201")
+    @Operation(summary = "Give a user a password: built-in (default) or by creating the user in a directory "
+            + "backend such as ldap (administrators); 201")
     public Response createCredential(NewCredential body) {
         Params.body(body);
         Params.name("user", body.user());
+        String type = body.backend() == null || body.backend().isBlank() ? "builtin" : body.backend().trim();
+        AuthBackend backend = auth.backend(type).orElseThrow(() -> ApiException.badField("backend",
+                "no installed auth backend '" + type + "'; installed: " + auth.backendTypes()));
+        if (!backend.capabilities().contains(AuthBackend.Capability.CREATE_USER)) {
+            throw ApiException.badField("backend", "the " + type + " backend cannot create users");
+        }
+        if (body.name() != null && body.name().length() > 200) {
+            throw ApiException.badField("name", "at most 200 characters");
+        }
+        if (body.email() != null && !body.email().matches("[^@\\s]{1,64}@[^@\\s]{1,190}")) {
+            throw ApiException.badField("email", "is not a mail address");
+        }
         try {
-            auth.builtin().createUser(new org.scow.api.auth.NewUser(body.user(), null, null,
+            backend.createUser(new org.scow.api.auth.NewUser(body.user(), body.name(), body.email(),
                     body.password() == null ? null : body.password().toCharArray()));
         } catch (AuthException e) {
             throw mapped(e);
         }
-        auth.store().audit("CREDENTIAL_CREATE", body.user(), ip(), "by " + caller().userId());
-        return Response.status(201).entity(Map.of("user", body.user())).build();
+        auth.store().audit("CREDENTIAL_CREATE", body.user(), ip(), "in " + type + " by " + caller().userId());
+        return Response.status(201).entity(Map.of("user", body.user(), "backend", type)).build();
     }
 
     @PUT

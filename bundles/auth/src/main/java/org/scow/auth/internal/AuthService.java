@@ -38,6 +38,7 @@ import org.scow.api.scheduler.Names;
 import org.scow.api.security.Role;
 import org.scow.api.security.RoleDirectory;
 import org.scow.api.security.UserRoles;
+import org.scow.rest.support.RequestAuthenticator;
 import org.scow.rest.support.ScowPrincipal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * Shiro security manager over the registered {@link AuthBackend}s (tried in the configured order), in-memory sessions
  * with sliding expiry, login rate limiting, API tokens and the login audit.
  */
-@Component(service = AuthService.class, immediate = true, configurationPid = "org.scow.auth")
-public class AuthService {
+@Component(service = {AuthService.class, RequestAuthenticator.class}, immediate = true,
+        configurationPid = "org.scow.auth")
+public class AuthService implements RequestAuthenticator {
     private static final Logger LOG = LoggerFactory.getLogger(AuthService.class);
     static final String CSRF = "scow.csrf";
     static final String GROUPS = "scow.groups";
@@ -94,6 +96,7 @@ public class AuthService {
         sessions.setGlobalSessionTimeout(Duration.ofMinutes(config.sessionTimeoutMinutes()).toMillis());
         sessions.setSessionValidationInterval(Duration.ofMinutes(1).toMillis());
         sessions.setDeleteInvalidSessions(true);
+        sessions.setSessionDAO(new DatabaseSessionDAO(store, CSRF));
         security.setSessionManager(sessions);
     }
 
@@ -122,6 +125,21 @@ public class AuthService {
         if (this.roles == directory) {
             this.roles = null;
         }
+    }
+
+    /** The installed backend of a type ({@code builtin} is always there). */
+    public Optional<AuthBackend> backend(String type) {
+        if ("builtin".equals(type)) {
+            return Optional.of(builtin);
+        }
+        return backends.stream().filter(b -> b.type().equals(type)).map(Backend::backend).findFirst();
+    }
+
+    /** Types of the installed backends. */
+    public List<String> backendTypes() {
+        java.util.TreeSet<String> types = new java.util.TreeSet<>(List.of("builtin"));
+        backends.forEach(b -> types.add(b.type()));
+        return List.copyOf(types);
     }
 
     public AuthConfig config() {
@@ -180,8 +198,13 @@ public class AuthService {
                 principal(userId, groups, "session"), 0);
     }
 
-    /** The session's caller, extending the session; empty for unknown, expired or malformed ids. */
-    public Optional<SessionCaller> session(String sessionId) {
+    @Override
+    public Optional<ScowPrincipal> session(String sessionId) {
+        return sessionCaller(sessionId).map(SessionCaller::principal);
+    }
+
+    /** The session's caller and CSRF token, extending the session; empty for unknown, expired or malformed ids. */
+    public Optional<SessionCaller> sessionCaller(String sessionId) {
         if (sessionId == null || !sessionId.matches("[0-9a-fA-F-]{36}")) {
             return Optional.empty();
         }
@@ -211,6 +234,7 @@ public class AuthService {
     }
 
     /** The token's caller, recorded in the audit log; empty for malformed, unknown, expired or revoked tokens. */
+    @Override
     public Optional<ScowPrincipal> token(String raw, String ip) {
         if (!Secrets.wellFormedToken(raw)) {
             return Optional.empty();
@@ -242,6 +266,11 @@ public class AuthService {
                     : new UserRoles(userId, r.tenant(), platform, r.tenantRoles(), r.accounts());
         }
         return new ScowPrincipal(userId, r, via);
+    }
+
+    /** Whether the role directory (management) is there to give callers their roles. */
+    public boolean rolesAvailable() {
+        return roles != null;
     }
 
     public Optional<String> tenantOfAccount(String account) {

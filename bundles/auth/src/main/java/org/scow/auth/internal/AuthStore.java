@@ -153,6 +153,64 @@ public class AuthStore {
                 .setParameter("u", userId).getResultList().stream().findFirst();
     }
 
+    // ---- sessions ---------------------------------------------------------------------------------------------
+
+    /** A stored session as the session store needs it. */
+    public record StoredSession(String id, String userId, String groups, String csrfToken, String host,
+                                Instant startedAt, Instant lastAccessAt, long timeoutMs) {
+    }
+
+    /** Inserts or replaces the session's row. */
+    public void saveSession(StoredSession s) {
+        write(em -> {
+            SessionEntity e = em.find(SessionEntity.class, s.id());
+            boolean fresh = e == null;
+            if (fresh) {
+                e = new SessionEntity();
+                e.id = s.id();
+            }
+            e.userId = s.userId();
+            e.groups = s.groups();
+            e.csrfToken = s.csrfToken();
+            e.host = s.host();
+            e.startedAt = s.startedAt();
+            e.lastAccessAt = s.lastAccessAt();
+            e.timeoutMs = s.timeoutMs();
+            if (fresh) {
+                em.persist(e);
+            } else {
+                em.merge(e);
+            }
+            return null;
+        });
+    }
+
+    public Optional<StoredSession> session(String id) {
+        return read(em -> Optional.ofNullable(em.find(SessionEntity.class, id)).map(AuthStore::stored));
+    }
+
+    public void deleteSession(String id) {
+        write(em -> em.createQuery("delete from SessionEntity s where s.id = :id").setParameter("id", id)
+                .executeUpdate());
+    }
+
+    /** Sessions whose last access is after {@code since} (older ones have expired everywhere). */
+    public List<StoredSession> sessionsActiveSince(Instant since) {
+        return read(em -> em.createQuery("select s from SessionEntity s where s.lastAccessAt > :t", SessionEntity.class)
+                .setParameter("t", since).getResultList().stream().map(AuthStore::stored).toList());
+    }
+
+    /** Deletes sessions idle since before {@code before}; answers how many. */
+    public int deleteSessionsIdleSince(Instant before) {
+        return write(em -> em.createQuery("delete from SessionEntity s where s.lastAccessAt < :t")
+                .setParameter("t", before).executeUpdate());
+    }
+
+    private static StoredSession stored(SessionEntity e) {
+        return new StoredSession(e.id, e.userId, e.groups, e.csrfToken, e.host, e.startedAt, e.lastAccessAt,
+                e.timeoutMs);
+    }
+
     private <T> T read(Function<EntityManager, T> f) {
         EntityManager em = emf.createEntityManager();
         try {

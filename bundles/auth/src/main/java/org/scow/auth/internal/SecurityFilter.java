@@ -12,6 +12,7 @@ import javax.ws.rs.container.ContainerResponseFilter;
 import javax.ws.rs.container.ResourceInfo;
 import javax.ws.rs.core.Context;
 import javax.ws.rs.core.Cookie;
+import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.MultivaluedMap;
 import javax.ws.rs.core.SecurityContext;
 import org.osgi.service.component.annotations.Component;
@@ -57,6 +58,7 @@ public class SecurityFilter implements ContainerRequestFilter, ContainerResponse
 
     @Override
     public void filter(ContainerRequestContext request) {
+        request.setProperty(Caller.CHECKED_PROPERTY, Boolean.TRUE);
         boolean enforce = auth.config().enforce();
         Method method = resourceInfo == null ? null : resourceInfo.getResourceMethod();
         Class<?> type = resourceInfo == null ? null : resourceInfo.getResourceClass();
@@ -84,7 +86,7 @@ public class SecurityFilter implements ContainerRequestFilter, ContainerResponse
         } else {
             Cookie cookie = request.getCookies().get(COOKIE);
             if (cookie != null) {
-                var session = auth.session(cookie.getValue());
+                var session = auth.sessionCaller(cookie.getValue());
                 if (session.isPresent()) {
                     if (unsafe && !(rule instanceof Public)
                             && !Secrets.same(session.get().csrfToken(), request.getHeaderString(CSRF_HEADER))) {
@@ -99,6 +101,9 @@ public class SecurityFilter implements ContainerRequestFilter, ContainerResponse
             }
         }
         request.setSecurityContext(context(principal, secure, enforce));
+        if (!limitBody(request)) {
+            return;
+        }
 
         String where = request.getMethod() + " " + request.getUriInfo().getPath();
         if (rule instanceof Public) {
@@ -116,6 +121,13 @@ public class SecurityFilter implements ContainerRequestFilter, ContainerResponse
                 abort(request, 401, "UNAUTHENTICATED",
                         "sign in first (POST /api/v1/auth/login) or send a bearer token");
             }
+            return;
+        }
+        if (principal.roles() == null && !auth.rolesAvailable() && enforce) {
+            // without the role directory every caller would look role-less: "starting", not "forbidden"
+            request.abortWith(javax.ws.rs.core.Response.fromResponse(new ApiException(503, "STARTING",
+                    "the platform is starting (user roles are not available yet); try again in a few seconds",
+                    Map.of()).toResponse()).header("Retry-After", "5").build());
             return;
         }
         if (rule instanceof Allow allow
@@ -197,9 +209,38 @@ public class SecurityFilter implements ContainerRequestFilter, ContainerResponse
         h.putSingle("X-Frame-Options", "DENY");
         h.putSingle("Referrer-Policy", "no-referrer");
         h.putSingle("Content-Security-Policy", CSP);
-        h.putSingle("Cache-Control", "no-store");
+        if (!h.containsKey("Cache-Control")) { // static portal files set their own
+            h.putSingle("Cache-Control", "no-store");
+        }
         if (request.getSecurityContext() != null && request.getSecurityContext().isSecure()) {
             h.putSingle("Strict-Transport-Security", "max-age=31536000");
+        }
+    }
+
+    /**
+     * Refuses bodies over the configured size with 413 before a resource reads them: by Content-Length when given,
+     * else while streaming. Raw uploads ({@code application/octet-stream}) have their own, larger limit.
+     */
+    private boolean limitBody(ContainerRequestContext request) {
+        boolean raw = request.getMediaType() != null
+                && request.getMediaType().isCompatible(MediaType.APPLICATION_OCTET_STREAM_TYPE);
+        long limit = raw ? auth.config().maxUploadBodyBytes() : auth.config().maxBodyBytes();
+        if (declaredLength(request) > limit) {
+            abort(request, 413, "PAYLOAD_TOO_LARGE", "the request body is larger than " + limit + " bytes");
+            return false;
+        }
+        if (request.hasEntity()) {
+            request.setEntityStream(new BoundedInputStream(request.getEntityStream(), limit));
+        }
+        return true;
+    }
+
+    private static long declaredLength(ContainerRequestContext request) {
+        String header = request.getHeaderString("Content-Length");
+        try {
+            return header == null ? request.getLength() : Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            return request.getLength();
         }
     }
 

@@ -52,12 +52,18 @@ public class JsonProvider implements MessageBodyReader<Object>, MessageBodyWrite
             throw new ApiException(400, "INVALID_ARGUMENT", field + ": unknown field; known fields are "
                     + e.getKnownPropertyIds(), Map.of("field", field));
         } catch (JsonMappingException e) {
+            if (e.getCause() instanceof ApiException a) { // the body stream refused (e.g. over the size limit)
+                throw a;
+            }
             String field = path(e);
             String problem = problem(e.getOriginalMessage());
             throw field.isEmpty()
                     ? new ApiException(400, "INVALID_ARGUMENT", "request body: " + problem, Map.of())
                     : ApiException.badField(field, problem);
         } catch (JacksonException e) {
+            if (e.getCause() instanceof ApiException a) {
+                throw a;
+            }
             throw new ApiException(400, "MALFORMED_JSON", "request body is not valid JSON: " + e.getOriginalMessage(),
                     Map.of("line", e.getLocation() == null ? 0 : e.getLocation().getLineNr()));
         }

@@ -15,6 +15,12 @@ public final class Caller {
     /** Authentication scheme of anonymous requests while enforcement is off. */
     public static final String UNENFORCED = "UNENFORCED";
 
+    /**
+     * Request property the security filter sets on every request it checked; the platform refuses requests without
+     * it, so a resource is never served with no security filter in front of it.
+     */
+    public static final String CHECKED_PROPERTY = "org.scow.rest.security.checked";
+
     private Caller() {
     }
 

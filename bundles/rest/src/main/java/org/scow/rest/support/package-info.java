@@ -1,11 +1,11 @@
 /**
  * For bundles that add JAX-RS resources to the platform API: errors that become the API's JSON error body, and
- * request-parameter parsing whose errors name the parameter. Resources are DS components with {@code @JaxrsResource}
+ * request-parameter parsing whose errors name the parameter, and CSV downloads. Resources are DS components with {@code @JaxrsResource}
  * and {@code @JSONRequired}; the platform's JSON provider and exception mappers then apply to them, and the OpenAPI
  * document includes them.
  */
 @Export
-@Version("1.1.0")
+@Version("1.3.0")
 package org.scow.rest.support;
 
 import org.osgi.annotation.bundle.Export;

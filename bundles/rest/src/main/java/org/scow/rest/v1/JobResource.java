@@ -42,7 +42,9 @@ import org.scow.api.scheduler.JobState;
 import org.scow.api.scheduler.SchedulerException;
 import org.scow.api.scheduler.SubmittedJob;
 import org.scow.api.scheduler.TimeRange;
+import org.scow.api.security.RoleDirectory;
 import org.scow.rest.support.ApiException;
+import org.scow.rest.support.ScowPrincipal;
 import org.scow.rest.support.Params;
 
 /**
@@ -66,6 +68,10 @@ public class JobResource {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile EventAdmin eventAdmin;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile RoleDirectory roleDirectory;
 
     /** A raw batch script whose directives carry the options. */
     public record ScriptSubmission(String user, String script, String workingDirectory) {
@@ -103,11 +109,15 @@ public class JobResource {
         Set<String> userSet = Params.names("user", users);
         Set<String> accountSet = Params.names("account", accounts);
         if (!Caller.isPlatformAdmin(security)) {
-            // own jobs only, unless every requested account is one the caller manages
+            // own jobs only, unless every requested account is one the caller manages; a tenant admin asking for no
+            // account in particular sees the jobs of the tenant's accounts
             String me = Caller.userId(security, null);
             boolean managesAll = !accountSet.isEmpty()
-                    && accountSet.stream().allMatch(a -> Caller.mayActFor(security, null, a, null));
-            if (!managesAll) {
+                    && accountSet.stream().allMatch(a -> Caller.mayActFor(security, null, a, tenantOf(a)));
+            Set<String> tenantAccounts = accountSet.isEmpty() ? tenantAdminAccounts() : Set.of();
+            if (!tenantAccounts.isEmpty()) {
+                accountSet = tenantAccounts;
+            } else if (!managesAll) {
                 userSet = Set.of(me);
             }
         }
@@ -206,10 +216,27 @@ public class JobResource {
     /** The job, if the caller may see it: their own, or of an account they manage; 403 otherwise. */
     private JobInfo visibleJob(String cluster, String jobId) throws SchedulerException {
         JobInfo job = ClusterAccess.driver(registry, cluster).getJob(jobId);
-        if (!Caller.isPlatformAdmin(security) && !Caller.mayActFor(security, job.user(), job.account(), null)) {
+        if (!Caller.isPlatformAdmin(security)
+                && !Caller.mayActFor(security, job.user(), job.account(), tenantOf(job.account()))) {
             throw Caller.forbidden();
         }
         return job;
+    }
+
+    private String tenantOf(String account) {
+        RoleDirectory dir = roleDirectory;
+        return dir == null || account == null ? null : dir.tenantOfAccount(account).orElse(null);
+    }
+
+    /** The accounts of the caller's tenant when the caller is its admin; else empty. */
+    private Set<String> tenantAdminAccounts() {
+        ScowPrincipal p = Caller.principal(security);
+        RoleDirectory dir = roleDirectory;
+        if (p == null || p.roles() == null || dir == null || p.roles().tenant() == null
+                || !p.roles().tenantRoles().contains(Role.TENANT_ADMIN)) {
+            return Set.of();
+        }
+        return dir.accountsOfTenant(p.roles().tenant());
     }
 
     /** Only a platform admin submits on behalf of someone else. */
