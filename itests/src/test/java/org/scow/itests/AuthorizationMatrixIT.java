@@ -62,8 +62,8 @@ public class AuthorizationMatrixIT extends PlatformTestSupport {
                 "POST " + v1 + "/billing/prices", "GET " + v1 + "/billing/prices/missing",
                 "POST " + v1 + "/billing/accounts/{account}/payments", "POST " + v1 + "/billing/tenants/{tenant}/payments",
                 "POST " + v1 + "/billing/accounts/{account}/charges", "POST " + v1 + "/billing/tenants/{tenant}/charges",
-                "GET " + v1 + "/billing/payments", "GET " + v1 + "/billing/charges", "GET " + v1 + "/billing/jobs",
-                "POST " + v1 + "/billing/fetch",
+                "POST " + v1 + "/billing/fetch", "POST " + v1 + "/billing/price-changes",
+                "GET " + v1 + "/billing/price-changes", "POST " + v1 + "/billing/price-changes/{id}/apply",
                 "PUT " + v1 + "/auth/users/{user}/password", "GET " + v1 + "/auth/audit");
         rule("aowner,tadmin", "GET " + c + "/accounts/{account}/block", "GET " + c + "/accounts/{account}/users/{user}/block",
                 "POST " + v1 + "/management/accounts/{account}/members",
@@ -77,6 +77,13 @@ public class AuthorizationMatrixIT extends PlatformTestSupport {
                 "DELETE " + v1 + "/billing/accounts/{account}/users/{user}/charge-limit",
                 "POST " + v1 + "/billing/accounts/{account}/users/{user}/charge-limit/reset");
         rule("auser,aowner,tadmin", "GET " + v1 + "/management/accounts/{account}");
+        // billing records and statistics: tenant roles see their tenant, account owners their accounts
+        rule("aowner,tadmin", "GET " + v1 + "/billing/payments", "GET " + v1 + "/billing/charges",
+                "GET " + v1 + "/billing/jobs", "GET " + v1 + "/billing/statistics");
+        rule("tadmin", "GET " + v1 + "/management/import", "POST " + v1 + "/management/import");
+        rule("AUTH", "GET " + v1 + "/job-templates", "POST " + v1 + "/job-templates",
+                "GET " + v1 + "/job-templates/{id}", "PUT " + v1 + "/job-templates/{id}",
+                "DELETE " + v1 + "/job-templates/{id}");
         rule("tadmin", "GET " + v1 + "/management/users", "POST " + v1 + "/management/users",
                 "GET " + v1 + "/management/accounts", "POST " + v1 + "/management/accounts",
                 "PUT " + v1 + "/management/accounts/{account}/whitelist",
@@ -86,6 +93,12 @@ public class AuthorizationMatrixIT extends PlatformTestSupport {
                 "GET " + v1 + "/billing/tenants/{tenant}/balance",
                 "PUT " + v1 + "/billing/accounts/{account}/threshold",
                 "PUT " + v1 + "/billing/tenants/{tenant}/account-threshold", "POST " + v1 + "/auth/users");
+        // login nodes: files over SFTP and the login-node list (acting as the caller's own Unix user)
+        String f = c + "/files";
+        rule("AUTH", "GET " + c + "/login-nodes", "GET " + f + "/home", "GET " + f, "DELETE " + f,
+                "GET " + f + "/content", "PUT " + f + "/content", "POST " + f + "/mkdir", "POST " + f + "/move",
+                "POST " + f + "/copy", "POST " + f + "/uploads", "GET " + f + "/uploads/{id}",
+                "PUT " + f + "/uploads/{id}", "DELETE " + f + "/uploads/{id}", "POST " + f + "/uploads/{id}/complete");
     }
 
     private static void rule(String who, String... endpoints) {
@@ -109,27 +122,7 @@ public class AuthorizationMatrixIT extends PlatformTestSupport {
 
     @Test
     public void everyEndpointAllowsExactlyItsRoles() throws Exception {
-        awaitRest();
-        loginAdmin();
-        // tenant t1 with admin tadmin; account acc1 in t1 owned by aowner with member auser; plain in t1
-        Reply r = post("/api/v1/management/tenants", "{\"name\":\"t1\"}");
-        assertTrue(r.toString(), r.status() == 201 || r.status() == 409);
-        for (String u : List.of("tadmin", "plain", "auser", "aowner")) {
-            r = post("/api/v1/management/users", "{\"userId\":\"" + u + "\",\"name\":\"" + u + "\",\"tenant\":\"t1\"}");
-            assertTrue(r.toString(), r.status() == 201 || r.status() == 409);
-        }
-        r = put("/api/v1/management/users/tadmin/roles/TENANT_ADMIN", "{}");
-        assertEquals(r.toString(), 200, r.status());
-        for (String u : List.of("tadmin", "plain", "auser", "aowner")) {
-            r = post("/api/v1/auth/users", "{\"user\":\"" + u + "\",\"password\":\"" + PW + "\"}");
-            assertTrue(r.toString(), r.status() == 201 || r.status() == 409);
-        }
-        r = post("/api/v1/management/accounts", "{\"name\":\"acc1\",\"tenant\":\"t1\",\"owner\":\"aowner\"}");
-        assertTrue(r.toString(), r.status() == 201 || r.status() == 409);
-        r = post("/api/v1/management/accounts/acc1/members", "{\"user\":\"auser\",\"role\":\"USER\"}");
-        assertTrue(r.toString(), r.status() == 201 || r.status() == 409);
-        assertEquals("t1", get("/api/v1/management/users/tadmin/roles").json().get("tenant").asText());
-
+        setUpTenant();
         for (String p : List.of("/api/v1/openapi.json", "/api/v1/docs", "/api/v1/docs/swagger-ui.css")) {
             assertEquals(p + " is public", 200, call("GET", p, null).status());
         }
@@ -206,5 +199,88 @@ public class AuthorizationMatrixIT extends PlatformTestSupport {
             }
         }
         assertTrue(wrong.size() + " of " + checks + " checks wrong:\n" + String.join("\n", wrong), wrong.isEmpty());
+    }
+
+    @Test
+    public void tenantAdminSeesTheTenantsJobsUsersOnlyTheirOwn() throws Exception {
+        setUpTenant();
+        // a job of auser in acc1 (tenant t1) and one of admin in an account of the default tenant
+        Reply created = post("/api/v1/clusters/itest/accounts", "{\"name\":\"acc1\",\"owner\":\"aowner\"}");
+        assertTrue(created.toString(), created.status() < 500);
+        Reply member = put("/api/v1/clusters/itest/accounts/acc1/users/auser", "{}");
+        assertTrue(member.toString(), member.status() < 300 || member.status() == 409);
+        Reply other = post("/api/v1/management/accounts", "{\"name\":\"accdef\",\"tenant\":\"default\",\"owner\":\"admin\"}");
+        assertTrue(other.toString(), other.status() == 201 || other.status() == 409);
+        Reply def = post("/api/v1/clusters/itest/accounts", "{\"name\":\"accdef\",\"owner\":\"admin\"}");
+        assertTrue(def.toString(), def.status() < 500);
+        for (String a : List.of("acc1", "accdef")) { // no money needed: whitelisted
+            Reply w = put("/api/v1/management/accounts/" + a + "/whitelist", "{\"comment\":\"matrix test\"}");
+            assertEquals(w.toString(), 200, w.status());
+        }
+        String mine = submit("auser", "acc1");
+        String foreign = submit("admin", "accdef");
+
+        login("tadmin", PW);
+        Reply seen = get("/api/v1/clusters/itest/jobs?pageSize=100");
+        assertEquals(seen.toString(), 200, seen.status());
+        assertTrue(seen.body(), seen.body().contains("\"" + mine + "\""));
+        assertTrue(seen.body(), !seen.body().contains("\"" + foreign + "\""));
+        assertEquals(200, get("/api/v1/clusters/itest/jobs/" + mine).status());
+        assertEquals(403, get("/api/v1/clusters/itest/jobs/" + foreign).status());
+
+        login("plain", PW);
+        Reply plain = get("/api/v1/clusters/itest/jobs?pageSize=100");
+        assertTrue(plain.body(), !plain.body().contains("\"" + mine + "\""));
+        assertEquals(403, get("/api/v1/clusters/itest/jobs/" + mine).status());
+        loginAdmin();
+    }
+
+    private String submit(String user, String account) throws Exception {
+        long end = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        Reply r;
+        do { // the whitelisting reaches the cluster asynchronously
+            r = post("/api/v1/clusters/itest/jobs", "{\"user\":\"" + user + "\",\"name\":\"vis\",\"account\":\""
+                + account + "\",\"partition\":\"debug\",\"nodes\":1,\"coresPerNode\":1,\"gpusPerNode\":0,"
+                + "\"timeLimitMinutes\":10,\"script\":\"echo hi\",\"workingDirectory\":\"/tmp\"}");
+        } while (r.status() == 422 && System.nanoTime() < end && sleep(500));
+        assertEquals(r.toString(), 201, r.status());
+        return r.json().get("jobId").asText();
+    }
+
+    private static boolean sleep(long ms) throws InterruptedException {
+        Thread.sleep(ms);
+        return true;
+    }
+
+    private void awaitClusterOnline() throws Exception {
+        long end = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (!get("/api/v1/clusters/itest").body().contains("\"online\":true") && System.nanoTime() < end) {
+            Thread.sleep(250);
+        }
+    }
+
+    /** Tenant t1 with admin tadmin; account acc1 in t1 owned by aowner with member auser; plain in t1. */
+    private void setUpTenant() throws Exception {
+        awaitRest();
+        loginAdmin();
+        awaitClusterOnline();
+        // tenant t1 with admin tadmin; account acc1 in t1 owned by aowner with member auser; plain in t1
+        Reply r = post("/api/v1/management/tenants", "{\"name\":\"t1\"}");
+        assertTrue(r.toString(), r.status() == 201 || r.status() == 409);
+        for (String u : List.of("tadmin", "plain", "auser", "aowner")) {
+            r = post("/api/v1/management/users", "{\"userId\":\"" + u + "\",\"name\":\"" + u + "\",\"tenant\":\"t1\"}");
+            assertTrue(r.toString(), r.status() == 201 || r.status() == 409);
+        }
+        r = put("/api/v1/management/users/tadmin/roles/TENANT_ADMIN", "{}");
+        assertEquals(r.toString(), 200, r.status());
+        for (String u : List.of("tadmin", "plain", "auser", "aowner")) {
+            r = post("/api/v1/auth/users", "{\"user\":\"" + u + "\",\"password\":\"" + PW + "\"}");
+            assertTrue(r.toString(), r.status() == 201 || r.status() == 409);
+        }
+        r = post("/api/v1/management/accounts", "{\"name\":\"acc1\",\"tenant\":\"t1\",\"owner\":\"aowner\"}");
+        assertTrue(r.toString(), r.status() == 201 || r.status() == 409);
+        r = post("/api/v1/management/accounts/acc1/members", "{\"user\":\"auser\",\"role\":\"USER\"}");
+        assertTrue(r.toString(), r.status() == 201 || r.status() == 409);
+        assertEquals("t1", get("/api/v1/management/users/tadmin/roles").json().get("tenant").asText());
     }
 }

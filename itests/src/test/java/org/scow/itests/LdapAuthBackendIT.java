@@ -66,6 +66,27 @@ public class LdapAuthBackendIT extends PlatformTestSupport {
         } finally {
             bundleContext.ungetService(ref);
         }
+
+        // an administrator creates a directory user through REST; the user then signs in against LDAP
+        awaitRest();
+        loginAdmin();
+        String user = "ln" + Long.toString(System.currentTimeMillis(), 36);
+        Reply created = post("/api/v1/auth/users", "{\"user\":\"" + user + "\",\"password\":\"Dir-Pass-1234\","
+                + "\"backend\":\"ldap\",\"name\":\"Directory User\",\"email\":\"" + user + "@example.org\"}");
+        assertEquals(created.toString(), 201, created.status());
+        assertEquals(409, post("/api/v1/auth/users", "{\"user\":\"" + user + "\",\"password\":\"Dir-Pass-1234\","
+                + "\"backend\":\"ldap\"}").status());
+        assertEquals(400, post("/api/v1/auth/users", "{\"user\":\"x" + user + "\",\"password\":\"Dir-Pass-1234\","
+                + "\"backend\":\"kerberos\"}").status());
+        AuthBackend directory = bundleContext.getService(ref);
+        try {
+            assertTrue("the user is in the directory", directory.getUser(user).isPresent());
+        } finally {
+            bundleContext.ungetService(ref);
+        }
+        assertEquals(200, login(user, "Dir-Pass-1234").status());
+        loginAdmin();
+
         features.uninstallFeature("scow-auth-ldap");
         await("ldap AuthBackend gone", Duration.ofSeconds(30), () -> {
             try {

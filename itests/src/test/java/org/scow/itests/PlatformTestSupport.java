@@ -279,4 +279,30 @@ public abstract class PlatformTestSupport {
         }
         return out.toString(StandardCharsets.UTF_8);
     }
+
+    /**
+     * The platform installs its key into users' authorized_keys as root; the test login node
+     * (.ci/login-node-up.sh) trusts it for root through /etc/scow-login-node/authorized_keys/root.
+     */
+    protected static void authorizePlatformKeyForRoot() throws Exception {
+        java.nio.file.Path pub = java.nio.file.Path.of(System.getProperty("karaf.data"), "scow", "ssh",
+                "platform_ed25519.pub");
+        await("the platform key exists", Duration.ofSeconds(60), () -> java.nio.file.Files.exists(pub));
+        String line = java.nio.file.Files.readString(pub).trim();
+        java.nio.file.Path file = java.nio.file.Path.of("/etc/scow-login-node/authorized_keys/root");
+        if (!java.nio.file.Files.exists(file) || !java.nio.file.Files.readString(file).contains(line.split(" ")[1])) {
+            java.nio.file.Files.writeString(file, line + "\n", java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+        }
+    }
+
+    /** Whether something accepts connections on 127.0.0.1:port. */
+    protected static boolean listening(int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
 }
