@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import org.scow.crane.ctld.account.Account;
 import org.scow.crane.ctld.account.AccountStore;
@@ -30,6 +31,7 @@ import org.scow.crane.ctld.model.Node;
 import org.scow.crane.ctld.model.NodeState;
 import org.scow.crane.ctld.model.Partition;
 import org.scow.crane.ctld.model.PendingReason;
+import org.scow.crane.ctld.model.PreemptMode;
 import org.scow.crane.ctld.model.Shape;
 import org.scow.crane.ctld.util.Buf;
 import org.scow.crane.ctld.util.BufReader;
@@ -42,7 +44,7 @@ import org.scow.crane.ctld.wal.Wal;
  * The controller core (cranectld): queue, accounts/QoS, scheduling and persistence, as a plain Java object.
  *
  * <p><b>State machine.</b> Every change is one <em>event</em> (submit, start, end, requeue, modify, node, partition,
- * account op). A public method validates fully, applies the event in memory and appends it to the WAL while holding
+ * account op, preempt). A public method validates fully, applies the event in memory and appends it to the WAL while holding
  * the controller lock, then — outside the lock — waits until the record is fsynced before returning. Replay after a
  * restart applies the same events with their recorded times and ids, so it rebuilds exactly the acknowledged state.
  * Cascading effects (a node going down failing its jobs) are logged as their own events.
@@ -60,6 +62,7 @@ public final class Controller implements AutoCloseable {
     static final int EV_NODE = 6;
     static final int EV_ACCT = 7;
     static final int EV_PARTITION = 8;
+    static final int EV_PREEMPT = 9;
 
     static final int MOD_HOLD = 0;
     static final int MOD_HOLD_ADMIN = 1;
@@ -102,7 +105,7 @@ public final class Controller implements AutoCloseable {
     }
 
     /** Result of one scheduling pass. */
-    public record PassStats(int considered, int started, int reserved, int timedOut, long nanos) {
+    public record PassStats(int considered, int started, int reserved, int timedOut, long nanos, int preempted) {
     }
 
     public Controller(CtldConfig cfg, Clock clock) throws IOException {
@@ -139,6 +142,27 @@ public final class Controller implements AutoCloseable {
      */
     public List<Object> submitBatch(String actor, List<JobRequest> reqs) {
         List<Object> out = new ArrayList<>(reqs.size());
+        awaitDurable(submitLogged(actor, reqs, out));
+        return out;
+    }
+
+    /**
+     * As {@link #submitBatch}, but returns at once: {@code then} gets the outcomes once they are durable (on the
+     * WAL's writer thread, or on this one if nothing had to be written), or the failure that lost them. For servers
+     * that answer without parking a thread per request.
+     */
+    public void submitBatchThen(String actor, List<JobRequest> reqs, BiConsumer<List<Object>, RuntimeException> then) {
+        List<Object> out = new ArrayList<>(reqs.size());
+        long lsn = submitLogged(actor, reqs, out);
+        if (wal == null || lsn < 0) {
+            then.accept(out, null);
+        } else {
+            wal.whenDurable(lsn, failure -> then.accept(out, failure));
+        }
+    }
+
+    /** Validates, applies and logs the requests; fills {@code out}; answers the last LSN written, or -1. */
+    private long submitLogged(String actor, List<JobRequest> reqs, List<Object> out) {
         long lsn = -1;
         lock.lock();
         try {
@@ -159,8 +183,7 @@ public final class Controller implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        awaitDurable(lsn);
-        return out;
+        return lsn;
     }
 
     private JobDesc validate(String actor, JobRequest r, long now) {
@@ -449,6 +472,7 @@ public final class Controller implements AutoCloseable {
         j.allocNodes = nodes;
         j.allocGres = gres;
         j.expectedStart = 0;
+        j.preemptedBy = 0;
         pendingCount--;
         running.add(j);
         for (int k = 0; k < nodes.length; k++) allocate(j, cluster.nodes[nodes[k]], gres[k], 1);
@@ -484,6 +508,7 @@ public final class Controller implements AutoCloseable {
         boolean wasRunning = j.state == JobState.RUNNING;
         if (wasRunning) releaseRunning(j, now);
         else pendingCount--;
+        j.preemptedBy = 0; // a requeued victim ending otherwise was not ended by preemption
         j.state = state;
         j.exitCode = exitCode;
         j.endTime = now;
@@ -526,14 +551,18 @@ public final class Controller implements AutoCloseable {
         }
     }
 
-    void applyRequeue(Job j, long now) {
+    /**
+     * Puts a job back in the queue under its id. {@code holdAfterMax}: past {@code MaxRequeue} requeues it is held
+     * (a job that keeps failing its nodes); preemption passes false, since being displaced is not the job's fault.
+     */
+    void applyRequeue(Job j, long now, boolean holdAfterMax) {
         if (j.state == JobState.RUNNING) releaseRunning(j, now);
         j.state = JobState.PENDING;
         j.requeueCount++;
         j.allocNodes = null;
         j.allocGres = null;
         j.startTime = 0;
-        if (j.requeueCount > cfg.maxRequeue) {
+        if (holdAfterMax && j.requeueCount > cfg.maxRequeue) {
             j.held = true;
             j.heldByAdmin = true;
         }
@@ -577,9 +606,33 @@ public final class Controller implements AutoCloseable {
     }
 
     void doRequeue(Job j, long now) {
-        applyRequeue(j, now);
+        applyRequeue(j, now, true);
         eb.reset().u8(EV_REQUEUE).var(now).var(j.id);
         log();
+    }
+
+    /**
+     * Preemption of running job {@code victim} so that {@code preemptor} can start: one logged event; the victim's
+     * processes are killed through the same {@link Launcher#terminate} path as a cancel. Lock held, in a pass.
+     */
+    void doPreempt(Job victim, Job preemptor, PreemptMode mode, long now) {
+        applyPreempt(victim, preemptor.id, mode, now);
+        eb.reset().u8(EV_PREEMPT).var(now).var(victim.id).var(preemptor.id).u8(mode.ordinal());
+        log();
+        toTerminate.add(victim);
+    }
+
+    void applyPreempt(Job victim, long preemptorId, PreemptMode mode, long now) {
+        if (victim.state != JobState.RUNNING) throw new IllegalStateException("job " + victim.id + " preempted while " + victim.state);
+        switch (mode) {
+            case CANCEL -> applyEnd(victim, JobState.CANCELLED, 0, now);
+            case REQUEUE -> {
+                applyRequeue(victim, now, false);
+                victim.reason = PendingReason.PREEMPTED;
+            }
+            default -> throw new IllegalStateException("preemption with mode " + mode);
+        }
+        victim.preemptedBy = preemptorId;
     }
 
     /** Appends the event in {@link #eb} to the WAL (if persistent); returns its LSN or -1. */
@@ -1464,7 +1517,9 @@ public final class Controller implements AutoCloseable {
         recordsSinceSnapshot = 0;
     }
 
-    private static final int SNAP_VERSION = 1;
+    /** 2 added {@code preemptedBy} per job; version 1 snapshots are still read. */
+    private static final int SNAP_VERSION = 2;
+    private int decodingVersion;
 
     private void encodeState(Buf b) {
         b.u8(SNAP_VERSION).var(nextJobId).var(clock.nowSec());
@@ -1501,12 +1556,13 @@ public final class Controller implements AutoCloseable {
         }
         b.var(j.id).var(j.arrayJobId).var(j.arrayTaskId).var(j.submitTime).u8(j.state.ordinal()).var(j.startTime)
                 .var(j.endTime).var(j.exitCode).bool(j.held).bool(j.heldByAdmin).var(j.nice).var(j.adminPriority)
-                .var(j.timeLimitSec).var(j.requeueCount).ints(j.allocNodes).ints(j.allocGres);
+                .var(j.timeLimitSec).var(j.requeueCount).ints(j.allocNodes).ints(j.allocGres).var(j.preemptedBy);
     }
 
     private void decodeState(BufReader r) {
         int v = r.u8();
-        if (v != SNAP_VERSION) throw new IllegalStateException("unsupported snapshot version " + v);
+        if (v < 1 || v > SNAP_VERSION) throw new IllegalStateException("unsupported snapshot version " + v);
+        decodingVersion = v;
         nextJobId = r.var();
         r.var();
         int nops = r.varInt();
@@ -1581,6 +1637,7 @@ public final class Controller implements AutoCloseable {
         j.requeueCount = r.varInt();
         j.allocNodes = r.ints();
         j.allocGres = r.ints();
+        if (decodingVersion >= 2) j.preemptedBy = r.var();
         return j;
     }
 
@@ -1665,7 +1722,12 @@ public final class Controller implements AutoCloseable {
                 Job j = liveOrFail(r.var());
                 applyEnd(j, JobState.of(r.u8()), r.varInt(), time);
             }
-            case EV_REQUEUE -> applyRequeue(liveOrFail(r.var()), time);
+            case EV_REQUEUE -> applyRequeue(liveOrFail(r.var()), time, true);
+            case EV_PREEMPT -> {
+                Job victim = liveOrFail(r.var());
+                long preemptor = r.var();
+                applyPreempt(victim, preemptor, PreemptMode.values()[r.u8()], time);
+            }
             case EV_MODIFY -> {
                 r.str();
                 Job j = liveOrFail(r.var());

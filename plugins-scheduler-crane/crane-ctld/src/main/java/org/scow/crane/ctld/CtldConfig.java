@@ -15,6 +15,7 @@ import java.util.Set;
 import org.scow.crane.ctld.model.GresRegistry;
 import org.scow.crane.ctld.model.Node;
 import org.scow.crane.ctld.model.Partition;
+import org.scow.crane.ctld.model.PreemptMode;
 import org.scow.crane.ctld.util.HostList;
 import org.scow.crane.ctld.util.TimeSpec;
 
@@ -52,6 +53,13 @@ public final class CtldConfig {
     /** GPU weight in usage accounting (1 GPU-second counts as this many CPU-seconds). */
     public double gpuUsageWeight = 8.0;
     public int maxRequeue = 5;
+    /**
+     * What preemption does to the jobs of partitions without their own {@code preemptmode=}: OFF (default, nothing
+     * is ever preempted), CANCEL or REQUEUE. Which QoS may preempt which is the QoS' {@code preempt} list.
+     */
+    public PreemptMode preemptMode = PreemptMode.OFF;
+    /** Pending jobs per pass for which victims are searched (each search walks the running jobs of the nodes). */
+    public int preemptMaxSearches = 100;
     public int historyRetentionJobs = 200_000;
     public long historyRetentionSec = 30L * 86400;
     /** Take a snapshot (and drop old WAL segments) after this many WAL records; 0 disables. */
@@ -59,6 +67,11 @@ public final class CtldConfig {
     // ---- network server (crane-server); kept here so one file configures the whole daemon
     /** Address the gRPC server binds; loopback unless the operator opens it up (credentials are bearer tokens). */
     public String listenAddress = "127.0.0.1";
+    /** TLS for the gRPC port: PEM certificate chain and PKCS#8 key; both or neither. */
+    public Path tlsCertFile;
+    public Path tlsKeyFile;
+    /** Serve plaintext on an address other than loopback (credentials then cross the network readable). */
+    public boolean allowPlaintext;
     public int listenPort = 10011;
     /** HMAC key that signs credentials; default {@code StateDir/auth.key}, created on first start. */
     public Path authKeyFile;
@@ -95,7 +108,12 @@ public final class CtldConfig {
     public record NodeDef(String names, int cpus, long memMb, String gres, Set<String> features) {
     }
 
-    public record PartitionDef(String name, String nodes, boolean isDefault, int priorityTier, long maxTimeSec, long defaultTimeSec) {
+    /** A partition definition; {@code preemptMode} null means the cluster's {@link #preemptMode}. */
+    public record PartitionDef(String name, String nodes, boolean isDefault, int priorityTier, long maxTimeSec, long defaultTimeSec,
+                               PreemptMode preemptMode) {
+        public PartitionDef(String name, String nodes, boolean isDefault, int priorityTier, long maxTimeSec, long defaultTimeSec) {
+            this(name, nodes, isDefault, priorityTier, maxTimeSec, defaultTimeSec, null);
+        }
     }
 
     public final List<NodeDef> nodeDefs = new ArrayList<>();
@@ -143,7 +161,8 @@ public final class CtldConfig {
                                 "yes".equalsIgnoreCase(kv.getOrDefault("default", "no")),
                                 Integer.parseInt(kv.getOrDefault("priority", "1")),
                                 kv.containsKey("maxtime") ? TimeSpec.parseDuration("maxtime", kv.get("maxtime")) : 0,
-                                kv.containsKey("deftime") ? TimeSpec.parseDuration("deftime", kv.get("deftime")) : 0));
+                                kv.containsKey("deftime") ? TimeSpec.parseDuration("deftime", kv.get("deftime")) : 0,
+                                kv.containsKey("preemptmode") ? PreemptMode.parse("preemptmode", kv.get("preemptmode")) : null));
                     }
                     continue;
                 }
@@ -184,11 +203,19 @@ public final class CtldConfig {
             case "PriorityFavorSmall" -> favorSmall = Boolean.parseBoolean(v);
             case "GpuUsageWeight" -> gpuUsageWeight = Double.parseDouble(v);
             case "MaxRequeue" -> maxRequeue = Integer.parseInt(v);
+            case "PreemptMode" -> preemptMode = PreemptMode.parse(key, v);
+            case "PreemptMaxSearches" -> {
+                preemptMaxSearches = Integer.parseInt(v);
+                if (preemptMaxSearches < 0) throw CtldException.invalid("config", "PreemptMaxSearches must not be negative");
+            }
             case "HistoryRetentionJobs" -> historyRetentionJobs = Integer.parseInt(v);
             case "HistoryRetention" -> historyRetentionSec = TimeSpec.parseDuration(key, v);
             case "SnapshotEveryRecords" -> snapshotEveryRecords = Long.parseLong(v);
             case "ListenAddress" -> listenAddress = v;
             case "ListenPort" -> listenPort = Integer.parseInt(v);
+            case "TlsCertFile" -> tlsCertFile = Path.of(v);
+            case "TlsKeyFile" -> tlsKeyFile = Path.of(v);
+            case "AllowPlaintext" -> allowPlaintext = Boolean.parseBoolean(v);
             case "AuthKeyFile" -> authKeyFile = Path.of(v);
             case "SimulatedNodes" -> simulatedNodes = Boolean.parseBoolean(v);
             case "MinPassGapMs" -> minPassGapMs = Long.parseLong(v);
@@ -265,7 +292,8 @@ public final class CtldConfig {
                     idx[k] = x;
                 }
                 Partition p = new Partition(i, d.name(), nodes, idx, d.priorityTier(), d.maxTimeSec(),
-                        d.defaultTimeSec() > 0 ? d.defaultTimeSec() : c.defaultTimeLimitSec, d.isDefault());
+                        d.defaultTimeSec() > 0 ? d.defaultTimeSec() : c.defaultTimeLimitSec, d.isDefault(),
+                        d.preemptMode() != null ? d.preemptMode() : c.preemptMode);
                 if (partitionByName.put(p.name, p) != null) throw CtldException.invalid("partition", "duplicate '" + p.name + "'");
                 for (int n : idx) nodes[n].partitions.add(p);
                 partitions[i] = p;

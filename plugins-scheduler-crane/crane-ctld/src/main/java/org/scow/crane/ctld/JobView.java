@@ -5,6 +5,7 @@ import java.util.List;
 import org.scow.crane.ctld.model.Job;
 import org.scow.crane.ctld.model.JobState;
 import org.scow.crane.ctld.model.Node;
+import org.scow.crane.ctld.model.PendingReason;
 import org.scow.crane.ctld.util.HostList;
 
 /** An immutable copy of a job's visible fields, safe to hand out of the controller lock. */
@@ -24,9 +25,16 @@ public record JobView(long id, String displayId, long arrayJobId, int arrayTaskI
         }
         return new JobView(j.id, j.displayId(), j.arrayJobId, j.arrayTaskId, j.desc.name(), j.desc.user(),
                 j.desc.account(), j.desc.partition(), j.desc.qos(), j.state,
-                j.state == JobState.PENDING ? j.reason.label : null, j.desc.nodes(), j.desc.totalCpus(),
+                reason(j), j.desc.nodes(), j.desc.totalCpus(),
                 j.desc.memPerNodeMb(), j.desc.gresSpec(), j.timeLimitSec, j.submitTime, j.startTime, j.endTime,
                 j.expectedStart, j.priority, nl, j.exitCode, j.held, j.desc.comment(), j.requeueCount,
                 j.desc.gresPerNode(), j.desc.workDir(), j.desc.stdout(), j.desc.stderr());
+    }
+
+    /** Why a pending job waits; for a job that preemption cancelled, "Preempted"; otherwise none. */
+    private static String reason(Job j) {
+        if (j.state == JobState.PENDING) return j.reason.label;
+        if (j.state == JobState.CANCELLED && j.preemptedBy != 0) return PendingReason.PREEMPTED.label;
+        return null;
     }
 }

@@ -2,7 +2,12 @@ package org.scow.crane.ctld;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.scow.crane.ctld.account.Account;
 import org.scow.crane.ctld.account.Qos;
 import org.scow.crane.ctld.model.Dependency;
@@ -11,6 +16,7 @@ import org.scow.crane.ctld.model.JobState;
 import org.scow.crane.ctld.model.Node;
 import org.scow.crane.ctld.model.Partition;
 import org.scow.crane.ctld.model.PendingReason;
+import org.scow.crane.ctld.model.PreemptMode;
 import org.scow.crane.ctld.model.Shape;
 import org.scow.crane.ctld.sched.Timeline;
 
@@ -31,6 +37,12 @@ import org.scow.crane.ctld.sched.Timeline;
  * <p>Placement is GPU-aware: jobs without GRES try GRES-less nodes first; GRES jobs take the nodes with the fewest
  * GPUs left after placement (best fit), keeping whole GPU nodes free for big jobs. A shape that failed to start
  * now is not retried in the same pass (resources only shrink during a pass).
+ *
+ * <p><b>Preemption.</b> A job of a QoS with a {@code preempt} list that cannot start now looks for running jobs of
+ * those QoS (in partitions whose PreemptMode is not OFF) whose end would let it start now: per candidate node the
+ * fewest victims, lowest priority and youngest first; then the nodes needing the fewest victims. The victims are
+ * cancelled or requeued as their own logged events, and the job starts in the same pass. Freed resources end the
+ * "resources only shrink" assumption, so the pass's failure memos are reset afterwards.
  */
 final class Scheduler {
     private static final int IDX_BITS = 22;
@@ -62,6 +74,17 @@ final class Scheduler {
     private int[] candNode = new int[64];
     private int[] candGres = new int[64];
     private long[] candKey = new long[64];
+    // preemption
+    private final boolean preemptionConfigured;
+    private int preemptSearches;
+    private int preempted;
+    /** Per node: running jobs that may be preempted in this pass (built at the pass' first victim search). */
+    private final List<List<Job>> runningOn;
+    private boolean runningOnBuilt;
+    private int preemptableRunning;
+    private static final Comparator<Job> VICTIM_ORDER = Comparator.<Job>comparingLong(v -> v.priority)
+            .thenComparing(Comparator.<Job>comparingLong(v -> v.startTime).reversed())
+            .thenComparing(Comparator.<Job>comparingLong(v -> v.id).reversed());
 
     Scheduler(Controller c) {
         this.c = c;
@@ -74,6 +97,11 @@ final class Scheduler {
         this.failPts = new long[c.cluster.partitions.length][FRONTIER * 4];
         this.failCount = new int[c.cluster.partitions.length];
         this.maxFreeNow = new int[c.cluster.partitions.length];
+        boolean any = false;
+        for (Partition p : c.cluster.partitions) any |= p.preemptMode != PreemptMode.OFF;
+        this.preemptionConfigured = any;
+        this.runningOn = new ArrayList<>(any ? nodes.length : 0);
+        if (any) for (int i = 0; i < nodes.length; i++) runningOn.add(new ArrayList<>());
     }
 
     private boolean plain(Job j) {
@@ -132,14 +160,10 @@ final class Scheduler {
         Arrays.sort(keys, 0, m);
         long t3 = System.nanoTime();
         Arrays.fill(partitionBlocked, false);
-        Arrays.fill(cursorCpu, 0);
-        Arrays.fill(cursorGres, 0);
-        Arrays.fill(failCount, 0);
-        for (Partition p : c.cluster.partitions) {
-            int mx = 0;
-            for (int n : p.nodes) if (nodes[n].usable()) mx = Math.max(mx, tl[n].cpuNow());
-            maxFreeNow[p.idx] = mx;
-        }
+        resetFailureMemos();
+        preemptSearches = 0;
+        preempted = 0;
+        runningOnBuilt = false;
         int depth = c.cfg.backfillDepth;
         int attempts = c.cfg.maxStartAttempts;
         int reserved = 0;
@@ -157,19 +181,35 @@ final class Scheduler {
             boolean plain = plain(j);
             boolean hopeless = j.desc.exclusive() ? maxFreeNow[j.partition.idx] < 1
                     : j.desc.cpusPerNode() > maxFreeNow[j.partition.idx];
-            if (!hopeless && attempts > 0 && (sh == null || sh.failEpoch != epoch) && !(plain && dominatedFailure(j))) {
-                attempts--;
-                scans++;
-                if (tryStartNow(j, now)) {
-                    int n = j.desc.nodes();
-                    c.doStart(j, Arrays.copyOf(chosen, n), Arrays.copyOf(chosenGres, n), now);
-                    for (int i = 0; i < n; i++) occupy(j, chosen[i], chosenGres[i], now, now + j.timeLimitSec);
-                    started.add(j);
-                    nStarted++;
-                    continue;
+            // whether "cannot start now" is known: tried, or skipped by a memo that is exact for this pass (not when
+            // the pass ran out of start attempts)
+            boolean blockedNow = hopeless || (sh != null && sh.failEpoch == epoch);
+            if (!blockedNow && attempts > 0) {
+                if (plain && dominatedFailure(j)) {
+                    blockedNow = true;
+                } else {
+                    attempts--;
+                    scans++;
+                    if (tryStartNow(j, now)) {
+                        startNow(j, now);
+                        nStarted++;
+                        continue;
+                    }
+                    blockedNow = true;
+                    if (sh != null) sh.failEpoch = epoch;
+                    if (plain) recordFailure(j);
                 }
-                if (sh != null) sh.failEpoch = epoch;
-                if (plain) recordFailure(j);
+            }
+            if (blockedNow && preemptionConfigured && !j.qos.preempt.isEmpty() && preemptSearches < c.cfg.preemptMaxSearches) {
+                preemptSearches++;
+                if (preemptFor(j, now)) {
+                    resetFailureMemos();
+                    if (tryStartNow(j, now)) {
+                        startNow(j, now);
+                        nStarted++;
+                        continue;
+                    }
+                }
             }
             j.expectedStart = 0;
             if (reserved < depth) {
@@ -188,7 +228,135 @@ final class Scheduler {
             reserveNanos = 0;
             scans = 0;
         }
-        return new Controller.PassStats(m, nStarted, reserved, timedOut, t4 - t0);
+        return new Controller.PassStats(m, nStarted, reserved, timedOut, t4 - t0, preempted);
+    }
+
+    private void startNow(Job j, long now) {
+        int n = j.desc.nodes();
+        c.doStart(j, Arrays.copyOf(chosen, n), Arrays.copyOf(chosenGres, n), now);
+        for (int i = 0; i < n; i++) occupy(j, chosen[i], chosenGres[i], now, now + j.timeLimitSec);
+        started.add(j);
+    }
+
+    /**
+     * Clears what the pass remembers about jobs that could not start (failed shapes, dominance frontier, full-node
+     * cursors, free-CPU bounds). Valid only while resources shrink: called at the start and after a preemption.
+     */
+    private void resetFailureMemos() {
+        epoch++;
+        Arrays.fill(cursorCpu, 0);
+        Arrays.fill(cursorGres, 0);
+        Arrays.fill(failCount, 0);
+        for (Partition p : c.cluster.partitions) {
+            int mx = 0;
+            for (int n : p.nodes) if (nodes[n].usable()) mx = Math.max(mx, tl[n].cpuNow());
+            maxFreeNow[p.idx] = mx;
+        }
+    }
+
+    // ---- preemption --------------------------------------------------------------------------------------------
+
+    /**
+     * One node's part of a preemption plan: the victims that must end there (none if the job fits already) and the
+     * one of them most worth keeping (last in {@link #VICTIM_ORDER}), null without victims.
+     */
+    private record NodePlan(int node, List<Job> victims, Job dearest) {
+    }
+
+    /** Fewest victims first, then the plan whose dearest victim is cheapest (lowest priority, youngest). */
+    private static final Comparator<NodePlan> PLAN_ORDER = Comparator.<NodePlan>comparingInt(p -> p.victims.size())
+            .thenComparing(NodePlan::dearest, Comparator.nullsFirst(VICTIM_ORDER));
+
+    private void buildRunningOn() {
+        for (List<Job> l : runningOn) l.clear();
+        Set<Job> startedThisPass = Collections.newSetFromMap(new IdentityHashMap<>());
+        startedThisPass.addAll(started);
+        preemptableRunning = 0;
+        for (Job r : c.running) {
+            // a job started in this very pass is never a victim: it would be launched only to be killed
+            if (r.state != JobState.RUNNING || r.partition.preemptMode == PreemptMode.OFF || startedThisPass.contains(r)) continue;
+            for (int n : r.allocNodes) runningOn.get(n).add(r);
+            preemptableRunning++;
+        }
+        runningOnBuilt = true;
+    }
+
+    private boolean preemptable(Job preemptor, Job v) {
+        return v.state == JobState.RUNNING && v.partition.preemptMode != PreemptMode.OFF
+                && preemptor.qos.preempt.contains(v.qos.name);
+    }
+
+    private static long endOf(Job v, long now) {
+        return Math.max(now + 1, v.startTime + v.timeLimitSec);
+    }
+
+    /** Adds ({@code sign} +1) or takes back (-1) a running job's resources on one node from now to its end. */
+    private void release(Job v, int node, long now, int sign) {
+        int k = 0;
+        while (v.allocNodes[k] != node) k++;
+        change(v, node, v.allocGres[k], now, endOf(v, now), sign);
+    }
+
+    /**
+     * Finds and preempts the cheapest victims that let {@code j} start now; false (nothing changed) when no set of
+     * preemptable jobs is enough. Each candidate node is planned on its own: its preemptable jobs are freed in
+     * victim order (lowest priority, then youngest) until the job fits, then any that turn out unnecessary are
+     * kept running (tried highest priority first). The job's nodes are those needing the fewest victims.
+     */
+    private boolean preemptFor(Job j, long now) {
+        if (!runningOnBuilt) buildRunningOn();
+        if (preemptableRunning == 0) return false;
+        int[] group = j.nodelistIdx != null ? j.nodelistIdx : j.partition.nodes;
+        long end = now + j.timeLimitSec;
+        List<NodePlan> plans = new ArrayList<>();
+        List<Job> cands = new ArrayList<>();
+        for (int node : group) {
+            if (!allowed(j, node)) continue;
+            if (fitType(j, node, now, end) != -2) {
+                plans.add(new NodePlan(node, List.of(), null));
+                continue;
+            }
+            cands.clear();
+            for (Job v : runningOn.get(node)) if (preemptable(j, v)) cands.add(v);
+            if (cands.isEmpty()) continue;
+            cands.sort(VICTIM_ORDER);
+            List<Job> freed = new ArrayList<>();
+            boolean fits = false;
+            for (Job v : cands) {
+                release(v, node, now, +1);
+                freed.add(v);
+                if (fitType(j, node, now, end) != -2) {
+                    fits = true;
+                    break;
+                }
+            }
+            if (fits) {
+                // the last one freed made it fit; an earlier one may be unnecessary
+                for (int i = freed.size() - 2; i >= 0; i--) {
+                    Job v = freed.get(i);
+                    release(v, node, now, -1);
+                    if (fitType(j, node, now, end) == -2) release(v, node, now, +1);
+                    else freed.remove(i);
+                }
+            }
+            for (Job v : freed) release(v, node, now, -1);
+            if (!fits) continue;
+            plans.add(new NodePlan(node, freed, Collections.max(freed, VICTIM_ORDER)));
+        }
+        int need = j.desc.nodes();
+        if (plans.size() < need) return false;
+        plans.sort(PLAN_ORDER);
+        Set<Job> victims = new LinkedHashSet<>();
+        for (int i = 0; i < need; i++) victims.addAll(plans.get(i).victims);
+        // never preempt for a job that could start without it
+        if (victims.isEmpty()) return false;
+        for (Job v : victims) {
+            for (int node : v.allocNodes) release(v, node, now, +1);
+            c.doPreempt(v, j, v.partition.preemptMode, now);
+            preempted++;
+            preemptableRunning--;
+        }
+        return true;
     }
 
     // ---- fair share and priority -------------------------------------------------------------------------------

@@ -58,6 +58,13 @@ final class TestCluster {
         }
     }
 
+    /** Sets the QoS' preempt list (keeping its limits), through the account-op path. */
+    void preempt(String qos, String... victims) {
+        long[] limits = c.withAccounts(a -> a.requireQos(qos).limits());
+        c.accountOp("root", new org.scow.crane.ctld.account.AccountStore.Op(
+                org.scow.crane.ctld.account.AccountStore.MODIFY_QOS, new String[] {qos, String.join(",", victims)}, limits));
+    }
+
     static JobRequest alice() {
         return new JobRequest("alice", "phys");
     }

@@ -4,7 +4,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -33,6 +32,7 @@ import org.scow.api.scheduler.SchedulerException;
 import org.scow.api.scheduler.SubmittedJob;
 import org.scow.crane.driver.Failures.Context;
 import org.scow.crane.protocol.BatchOptions;
+import org.scow.crane.protocol.Channels;
 import org.scow.crane.protocol.CredentialFiles;
 import org.scow.crane.protocol.Wire;
 import org.scow.crane.protocol.v1.AccountInfo;
@@ -73,11 +73,14 @@ final class CraneDriver implements SchedulerDriver {
     private volatile String credential;
     private volatile boolean closed;
 
-    CraneDriver(CraneSettings settings) {
+    CraneDriver(CraneSettings settings) throws SchedulerException {
         this.settings = settings;
         // connects lazily, on the first call: an unreachable controller fails operations, not creation
-        channel = NettyChannelBuilder.forAddress(settings.host(), settings.port()).usePlaintext()
-                .maxInboundMessageSize(Wire.MAX_MESSAGE_BYTES).build();
+        try {
+            channel = Channels.open(settings.host(), settings.port(), settings.tlsTrustFile());
+        } catch (IOException e) {
+            throw SchedulerException.invalid("driver.tlsTrustFile", e.getMessage());
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.scow.crane.driver;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,9 +17,11 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
 import org.scow.api.scheduler.ClusterConfig;
 import org.scow.api.scheduler.DriverInfo;
+import org.scow.api.scheduler.ErrorCode;
 import org.scow.api.scheduler.Partition;
 import org.scow.api.scheduler.SchedulerDriver;
 import org.scow.api.scheduler.SchedulerDriverFactory;
+import org.scow.api.scheduler.SchedulerException;
 import org.scow.crane.ctld.Clock;
 import org.scow.crane.ctld.CtldConfig;
 import org.scow.crane.protocol.Credential;
@@ -40,6 +43,15 @@ public class CraneDriverBundleIT {
                 Partition name=cpu nodes=cn[1-2] default=yes
                 """);
         cfg.authKeyFile = dir.resolve("auth.key");
+        // TLS, so that the bundle's embedded netty proves it can do TLS inside OSGi
+        Path cert = dir.resolve("ctld.pem");
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", dir.resolve("ctld.key").toString(),
+                "-out", cert.toString(), "-days", "2", "-subj", "/CN=cranectld", "-addext", "subjectAltName=IP:127.0.0.1")
+                .redirectErrorStream(true).start();
+        assertEquals(new String(openssl.getInputStream().readAllBytes()), 0, openssl.waitFor());
+        cfg.tlsCertFile = cert;
+        cfg.tlsKeyFile = dir.resolve("ctld.key");
         Map<String, String> props = new HashMap<>();
         props.put(Constants.FRAMEWORK_STORAGE, dir.resolve("felix").toString());
         props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
@@ -65,8 +77,16 @@ public class CraneDriverBundleIT {
             Class<?> factoryClass = bundle.loadClass("org.scow.crane.driver.CraneDriverFactory");
             assertTrue("grpc is the bundle's own copy", factoryClass.getClassLoader() != getClass().getClassLoader());
             SchedulerDriverFactory factory = (SchedulerDriverFactory) factoryClass.getDeclaredConstructor().newInstance();
+            try (SchedulerDriver plaintext = factory.create(new ClusterConfig("c", "C", "crane", Map.of(
+                    "port", String.valueOf(server.port()), "credentialFile", cred.toString(), "timeoutSeconds", "5")))) {
+                plaintext.partitions();
+                fail("a plaintext driver reached the TLS port");
+            } catch (SchedulerException e) {
+                assertEquals(ErrorCode.UNAVAILABLE, e.code());
+            }
             try (SchedulerDriver driver = factory.create(new ClusterConfig("c", "C", "crane", Map.of(
-                    "port", String.valueOf(server.port()), "credentialFile", cred.toString())))) {
+                    "port", String.valueOf(server.port()), "credentialFile", cred.toString(),
+                    "tlsTrustFile", cert.toString())))) {
                 DriverInfo info = driver.info();
                 assertEquals("crane", info.type());
                 List<Partition> partitions = driver.partitions();

@@ -10,8 +10,14 @@ public @interface ControllerConfig {
     @AttributeDefinition(description = "WAL, snapshots, key, spool and platform.cred; empty: ${karaf.data}/crane")
     String stateDir() default "";
 
-    @AttributeDefinition(description = "Address of the gRPC port. Credentials are bearer tokens: keep loopback unless TLS is in front")
+    @AttributeDefinition(description = "Address of the gRPC port. Credentials are bearer tokens: anything but loopback needs tlsCertFile/tlsKeyFile")
     String bindAddress() default "127.0.0.1";
+
+    @AttributeDefinition(description = "PEM certificate chain of the gRPC port; with tlsKeyFile, the port speaks TLS (empty: plaintext)")
+    String tlsCertFile() default "";
+
+    @AttributeDefinition(description = "PKCS#8 PEM private key of tlsCertFile")
+    String tlsKeyFile() default "";
 
     @AttributeDefinition(description = "gRPC port (the cluster config's driver.port)")
     int port() default 10011;

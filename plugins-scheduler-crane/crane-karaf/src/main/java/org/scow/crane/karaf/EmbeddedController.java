@@ -73,6 +73,8 @@ public class EmbeddedController {
         cfg.stateDir = state;
         cfg.listenAddress = c.bindAddress();
         cfg.listenPort = c.port();
+        cfg.tlsCertFile = c.tlsCertFile().isBlank() ? null : Path.of(c.tlsCertFile().strip());
+        cfg.tlsKeyFile = c.tlsKeyFile().isBlank() ? null : Path.of(c.tlsKeyFile().strip());
         cfg.localExecutor = true;
         cfg.runJobsAsUser = c.runJobsAsUser();
         cfg.cgroups = c.cgroups();

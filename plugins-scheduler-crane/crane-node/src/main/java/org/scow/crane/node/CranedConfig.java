@@ -21,6 +21,8 @@ public final class CranedConfig {
     public String nodeName;
     public String controllerAddress = "127.0.0.1";
     public int controllerPort = 10011;
+    /** PEM certificate of the controller (or its CA): speak TLS to it; null: plaintext (a controller on loopback). */
+    public String controllerTlsTrustFile;
     /** A node credential for this node ({@code cranectld credential --scope node --principal NAME}). */
     public String credentialFile = "/etc/crane/%n.cred";
     /** The credential itself (tests, embedded use); wins over {@link #credentialFile}. */
@@ -64,6 +66,7 @@ public final class CranedConfig {
             case "NodeName" -> nodeName = v.isEmpty() ? null : v;
             case "ControllerAddress" -> controllerAddress = v;
             case "ControllerPort" -> controllerPort = Integer.parseInt(v);
+            case "ControllerTlsTrustFile" -> controllerTlsTrustFile = v.isEmpty() ? null : v;
             case "CredentialFile" -> credentialFile = v;
             case "SpoolDir" -> spoolDir = v;
             case "CPUs" -> cpus = Integer.parseInt(v);

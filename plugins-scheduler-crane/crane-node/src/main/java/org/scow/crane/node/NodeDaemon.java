@@ -3,7 +3,6 @@ package org.scow.crane.node;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
@@ -29,6 +28,7 @@ import org.scow.crane.craned.JobExecutor;
 import org.scow.crane.craned.JobOutcome;
 import org.scow.crane.craned.JobSpec;
 import org.scow.crane.ctld.model.JobState;
+import org.scow.crane.protocol.Channels;
 import org.scow.crane.protocol.CredentialFiles;
 import org.scow.crane.protocol.Wire;
 import org.scow.crane.protocol.v1.CraneGrpc;
@@ -104,8 +104,8 @@ public final class NodeDaemon implements AutoCloseable {
         this.reports = new ReportQueue(cfg.spool().resolve("reports"));
         Metadata md = new Metadata();
         md.put(Wire.CREDENTIAL, cred);
-        channel = NettyChannelBuilder.forAddress(cfg.controllerAddress, cfg.controllerPort).usePlaintext()
-                .maxInboundMessageSize(Wire.MAX_MESSAGE_BYTES).build();
+        channel = Channels.open(cfg.controllerAddress, cfg.controllerPort,
+                cfg.controllerTlsTrustFile == null ? null : Path.of(cfg.controllerTlsTrustFile));
         var attach = MetadataUtils.newAttachHeadersInterceptor(md);
         crane = CraneGrpc.newBlockingStub(channel).withInterceptors(attach);
         nodeAsync = CraneNodeGrpc.newStub(channel).withInterceptors(attach);
@@ -151,6 +151,10 @@ public final class NodeDaemon implements AutoCloseable {
     private void connectLoop() {
         long backoff = 200;
         while (!closed) {
+            // grpc's own reconnect back-off grows to 2 minutes during a controller outage and fails calls fast until
+            // it expires: without this, a restarted controller would wait that long for its nodes and could time
+            // them out (NODE_FAIL) although they are fine. Our retry pace (at most 5 s) is the one that counts.
+            channel.resetConnectBackoff();
             CompletableFuture<Throwable> ended = new CompletableFuture<>();
             NodeRegistration reg = NodeRegistration.newBuilder().setNode(node).setCpus(cpus).setMemMb(memMb)
                     .setGpus(gpus).setVersion("crane-node 0.1").setSession(session).build();

@@ -4,9 +4,13 @@ import static org.junit.Assert.fail;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -18,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.scow.crane.ctld.Clock;
 import org.scow.crane.ctld.CtldConfig;
+import org.scow.crane.protocol.Channels;
 import org.scow.crane.protocol.Credential;
 import org.scow.crane.protocol.CredentialFiles;
 import org.scow.crane.protocol.Wire;
@@ -25,11 +30,13 @@ import org.scow.crane.protocol.v1.AccountOpRequest;
 import org.scow.crane.protocol.v1.AddAccount;
 import org.scow.crane.protocol.v1.AddUser;
 import org.scow.crane.protocol.v1.CraneGrpc;
+import org.scow.crane.protocol.v1.Empty;
 import org.scow.crane.protocol.v1.Job;
 import org.scow.crane.protocol.v1.JobRef;
 import org.scow.crane.protocol.v1.Node;
 import org.scow.crane.protocol.v1.NodeQuery;
 import org.scow.crane.server.CraneServer;
+import org.scow.crane.server.ServerMain;
 
 /**
  * A cranectld with {@code NodeDaemons=true} on a free loopback port, and craned daemons for its nodes, in this JVM
@@ -44,30 +51,146 @@ final class CraneTestCluster implements AutoCloseable {
 
     final Path dir;
     final Path work;
+    /** The in-process controller, or null when it runs as a child JVM ({@link #withControllerProcess}). */
     final CraneServer server;
+    /** The controller's port: fixed for a child controller, so a restarted one is found where the daemons look. */
+    final int port;
+    final int cpusPerNode;
     final ManagedChannel channel;
     final List<NodeDaemon> daemons = new ArrayList<>();
     final List<Process> children = new ArrayList<>();
+    /** The controller's certificate when it serves TLS, else null. */
+    private Path tlsTrust;
+    /** The child controller's configuration file and its current process (null while it is down). */
+    private final Path controllerConf;
+    private Process controller;
 
     CraneTestCluster(String nodes, int nodeTimeoutSec) throws IOException {
-        dir = Files.createTempDirectory(Path.of("/tmp"), "crane-node-test");
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        work = Files.createDirectories(dir.resolve("work"));
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxrwxrwx"));
-        CtldConfig cfg = CtldConfig.parse("ClusterName=test\n"
-                + "Node name=" + nodes + " cpus=2 mem=1G\n"
-                + "Partition name=debug nodes=" + nodes + " default=yes priority=1 maxtime=1-0\n");
+        this(nodes, nodeTimeoutSec, false);
+    }
+
+    /** With {@code tls}, the controller serves TLS with a fresh self-signed certificate that the daemons trust. */
+    CraneTestCluster(String nodes, int nodeTimeoutSec, boolean tls) throws IOException {
+        dir = newTestDir();
+        work = workDir(dir);
+        cpusPerNode = 2;
+        controllerConf = null;
+        CtldConfig cfg = CtldConfig.parse(layout(nodes, cpusPerNode));
         cfg.stateDir = dir.resolve("state");
         cfg.listenPort = 0;
         cfg.schedulerIntervalMs = 200;
         cfg.minPassGapMs = 0;
         cfg.nodeDaemons = true;
         cfg.nodeTimeoutSec = nodeTimeoutSec;
+        tlsTrust = tls ? selfSignedCertificate(cfg) : null;
         server = CraneServer.start(cfg, Clock.SYSTEM, KEY);
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        port = server.port();
+        channel = Channels.open("127.0.0.1", port, tlsTrust);
+        addSubmitterAccount();
+    }
+
+    /** cranectld ({@code ServerMain serve}) as a child JVM on a fixed free port, with its key in {@code dir/auth.key}. */
+    private CraneTestCluster(String nodes, int cpusPerNode, int nodeTimeoutSec) throws IOException, InterruptedException {
+        dir = newTestDir();
+        work = workDir(dir);
+        this.cpusPerNode = cpusPerNode;
+        server = null;
+        port = freePort();
+        Path key = dir.resolve("auth.key");
+        Files.write(key, KEY);
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        controllerConf = dir.resolve("cranectld.conf");
+        Files.writeString(controllerConf, layout(nodes, cpusPerNode) + "StateDir=" + dir.resolve("state")
+                + "\nListenAddress=127.0.0.1\nListenPort=" + port + "\nAuthKeyFile=" + key
+                + "\nSchedulerIntervalMs=200\nMinPassGapMs=0\nNodeDaemons=true\nNodeTimeout=" + nodeTimeoutSec + "\n");
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        try {
+            startController();
+            addSubmitterAccount();
+        } catch (IOException | InterruptedException | RuntimeException | AssertionError e) {
+            close(); // the caller gets no cluster to close: do not leave the child controller behind
+            throw e;
+        }
+    }
+
+    /**
+     * A cluster whose controller is a real child process that can be killed with SIGKILL ({@link #killController})
+     * and started again on the same port and state directory ({@link #startController}).
+     */
+    static CraneTestCluster withControllerProcess(String nodes, int cpusPerNode, int nodeTimeoutSec)
+            throws IOException, InterruptedException {
+        return new CraneTestCluster(nodes, cpusPerNode, nodeTimeoutSec);
+    }
+
+    private static Path newTestDir() throws IOException {
+        Path d = Files.createTempDirectory(Path.of("/tmp"), "crane-node-test");
+        Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return d;
+    }
+
+    private static Path workDir(Path dir) throws IOException {
+        Path w = Files.createDirectories(dir.resolve("work"));
+        Files.setPosixFilePermissions(w, PosixFilePermissions.fromString("rwxrwxrwx"));
+        return w;
+    }
+
+    private static String layout(String nodes, int cpus) {
+        return "ClusterName=test\n"
+                + "Node name=" + nodes + " cpus=" + cpus + " mem=1G\n"
+                + "Partition name=debug nodes=" + nodes + " default=yes priority=1 maxtime=1-0\n";
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private void addSubmitterAccount() {
         CraneGrpc.CraneBlockingStub root = root();
         root.accountOp(AccountOpRequest.newBuilder().setAddAccount(AddAccount.newBuilder().setName("phys")).build());
         root.accountOp(AccountOpRequest.newBuilder().setAddUser(AddUser.newBuilder().setUser(user()).setAccount("phys")).build());
+    }
+
+    /** Starts the child controller (log appended to {@code dir/cranectld.log}) and waits until it answers calls. */
+    void startController() throws IOException, InterruptedException {
+        if (controllerConf == null) throw new IllegalStateException("the controller runs in this JVM");
+        if (controller != null && controller.isAlive()) throw new IllegalStateException("the controller is running");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp",
+                System.getProperty("java.class.path"), ServerMain.class.getName(), "serve", "--config",
+                controllerConf.toString());
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("cranectld.log").toFile()));
+        controller = pb.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            if (!controller.isAlive()) fail("cranectld exited with " + controller.exitValue() + ":\n" + controllerLog());
+            // the channel backs off after the refused connections of the outage: make it try again at once
+            channel.resetConnectBackoff();
+            try {
+                root().withDeadlineAfter(5, TimeUnit.SECONDS).whoAmI(Empty.getDefaultInstance());
+                return;
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() != Status.Code.UNAVAILABLE && e.getStatus().getCode() != Status.Code.DEADLINE_EXCEEDED) throw e;
+            }
+            if (System.nanoTime() > deadline) fail("cranectld did not answer within 60 s:\n" + controllerLog());
+            Thread.sleep(100);
+        }
+    }
+
+    /** {@code kill -9} of the child controller (destroyForcibly is SIGKILL on Linux); returns once it is gone. */
+    void killController() throws InterruptedException {
+        if (controller == null) throw new IllegalStateException("no controller process");
+        if (!controller.destroyForcibly().waitFor(30, TimeUnit.SECONDS)) fail("cranectld survived SIGKILL");
+    }
+
+    String controllerLog() {
+        try {
+            Path l = dir.resolve("cranectld.log");
+            return Files.exists(l) ? Files.readString(l) : "";
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
     }
 
     static String user() {
@@ -82,16 +205,41 @@ final class CraneTestCluster implements AutoCloseable {
     }
 
     CraneGrpc.CraneBlockingStub root() {
-        return stub(server.issue(Credential.Scope.USER, "root", Duration.ofHours(1)));
+        return stub(issue(Credential.Scope.USER, "root"));
     }
 
     /** The user who submits (the test's own user: jobs run as it). */
     CraneGrpc.CraneBlockingStub submitter() {
-        return stub(server.issue(Credential.Scope.USER, user(), Duration.ofHours(1)));
+        return stub(issue(Credential.Scope.USER, user()));
     }
 
     String nodeCredential(String node) {
-        return server.issue(Credential.Scope.NODE, node, Duration.ofHours(1));
+        return issue(Credential.Scope.NODE, node);
+    }
+
+    /** A credential signed with {@link #KEY}, the key of both kinds of controller. */
+    static String issue(Credential.Scope scope, String principal) {
+        return new Credential(scope, principal, System.currentTimeMillis() / 1000 + Duration.ofHours(1).toSeconds()).sign(KEY);
+    }
+
+    /** A self-signed certificate for 127.0.0.1 made by openssl (fixed arguments), set as the controller's. */
+    private Path selfSignedCertificate(CtldConfig cfg) throws IOException {
+        Path cert = dir.resolve("ctld.pem");
+        Path key = dir.resolve("ctld.key");
+        try {
+            Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key.toString(), "-out", cert.toString(),
+                    "-days", "2", "-subj", "/CN=cranectld", "-addext", "subjectAltName=IP:127.0.0.1")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (p.waitFor() != 0) throw new IOException("openssl failed: " + out);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        cfg.tlsCertFile = cert;
+        cfg.tlsKeyFile = key;
+        return cert;
     }
 
     Path spool(String node) {
@@ -101,10 +249,11 @@ final class CraneTestCluster implements AutoCloseable {
     CranedConfig cranedConfig(String node) {
         CranedConfig c = new CranedConfig();
         c.nodeName = node;
-        c.controllerPort = server.port();
+        c.controllerPort = port;
+        c.controllerTlsTrustFile = tlsTrust == null ? null : tlsTrust.toString();
         c.credential = nodeCredential(node);
         c.spoolDir = spool(node).toString();
-        c.cpus = 2;
+        c.cpus = cpusPerNode;
         c.memMb = 1024;
         c.gpus = 0;
         c.heartbeatMs = 200;
@@ -123,9 +272,9 @@ final class CraneTestCluster implements AutoCloseable {
         Path cred = dir.resolve(node + ".cred");
         if (!Files.exists(cred)) CredentialFiles.writeCredential(cred, nodeCredential(node), null);
         Path conf = dir.resolve("craned-" + node + ".conf");
-        Files.writeString(conf, "NodeName=" + node + "\nControllerAddress=127.0.0.1\nControllerPort=" + server.port()
+        Files.writeString(conf, "NodeName=" + node + "\nControllerAddress=127.0.0.1\nControllerPort=" + port
                 + "\nCredentialFile=" + dir.resolve("%n.cred") + "\nSpoolDir=" + dir.resolve("spool-%n")
-                + "\nCPUs=2\nMemory=1G\nGpus=0\nHeartbeatInterval=0.2\nKillWait=1\n");
+                + "\nCPUs=" + cpusPerNode + "\nMemory=1G\nGpus=0\nHeartbeatInterval=0.2\nKillWait=1\n");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), CranedMain.class.getName(), "--config", conf.toString(),
@@ -193,7 +342,15 @@ final class CraneTestCluster implements AutoCloseable {
             }
         }
         channel.shutdownNow();
-        server.close();
+        if (server != null) server.close();
+        if (controller != null) {
+            controller.destroy();
+            try {
+                if (!controller.waitFor(10, TimeUnit.SECONDS)) controller.destroyForcibly();
+            } catch (InterruptedException e) {
+                controller.destroyForcibly();
+            }
+        }
         // jobs outlive their daemons by design: end whatever a failed test left behind (by recorded pid)
         try (var spools = Files.list(dir)) {
             for (Path sp : (Iterable<Path>) spools::iterator) {

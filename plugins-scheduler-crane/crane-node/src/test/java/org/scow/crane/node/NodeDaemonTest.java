@@ -48,6 +48,16 @@ public class NodeDaemonTest {
     }
 
     @Test
+    public void aDaemonTrustingTheControllersCertificateRegistersAndRunsJobsOverTls() throws Exception {
+        c = new CraneTestCluster("n1", 30, true);
+        c.startInProcess("n1");
+        c.awaitNode("n1", "IDLE");
+        long id = submit(job("tls", c.work, "echo over-tls").setStdout(c.work + "/tls-%j.txt"));
+        assertEquals(0, c.awaitState(id, "COMPLETED").getExitCode());
+        assertEquals("over-tls\n", Files.readString(c.work.resolve("tls-" + id + ".txt")));
+    }
+
+    @Test
     public void twoNodeJobSeesBothNodesAndRunsOnTheFirst() throws Exception {
         c = new CraneTestCluster("n[1-2]", 30);
         // before any craned registers, the nodes take no jobs

@@ -60,7 +60,9 @@ final class AccountOps {
         long[] n = {q.getPriority(), q.getMaxJobsPerUser(), q.getMaxSubmitPerUser(), q.getMaxCpusPerUser(),
             q.getMaxJobsPerAccount(), q.getMaxSubmitPerAccount(),
             q.getMaxWall().isEmpty() ? 0 : TimeSpec.parseDuration("maxWall", q.getMaxWall())};
-        return new Op(code, new String[] {q.getName()}, n);
+        // "" rather than null: a modify sends the whole spec, so an empty list clears the preempt list
+        String preempt = q.getPreemptCount() == 0 ? "" : csv("preempt", q.getPreemptList());
+        return new Op(code, new String[] {q.getName(), preempt}, n);
     }
 
     private static Op op(int code, String[] s, long... n) {

@@ -3,8 +3,11 @@ package org.scow.crane.server;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -17,6 +20,7 @@ import org.scow.crane.ctld.CtldConfig;
 import org.scow.crane.craned.Cgroups;
 import org.scow.crane.craned.ExecutorConfig;
 import org.scow.crane.craned.LocalLauncher;
+import org.scow.crane.protocol.Channels;
 import org.scow.crane.protocol.Credential;
 import org.scow.crane.protocol.CredentialFiles;
 import org.scow.crane.protocol.Wire;
@@ -42,6 +46,8 @@ public final class CraneServer implements AutoCloseable {
     private boolean closed;
 
     private CraneServer(CtldConfig cfg, Clock clock, byte[] key) throws IOException {
+        checkTransport(cfg);
+        SslContext tls = cfg.tlsCertFile == null ? null : Channels.serverTls(cfg.tlsCertFile, cfg.tlsKeyFile);
         this.key = key.clone();
         this.ctl = new Controller(cfg, clock);
         this.loop = new SchedulerLoop(ctl, cfg.schedulerIntervalMs, cfg.minPassGapMs);
@@ -65,7 +71,9 @@ public final class CraneServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        server = NettyServerBuilder.forAddress(new InetSocketAddress(cfg.listenAddress, cfg.listenPort))
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(cfg.listenAddress, cfg.listenPort));
+        if (tls != null) builder.sslContext(tls);
+        server = builder
                 .executor(handlers)
                 .maxInboundMessageSize(Wire.MAX_MESSAGE_BYTES)
                 .addService(ServerInterceptors.intercept(new CraneService(ctl, loop::poke),
@@ -73,6 +81,27 @@ public final class CraneServer implements AutoCloseable {
                 .addService(ServerInterceptors.intercept(new NodeService(ctl, nodeManager),
                         new AuthInterceptor(key, clock)))
                 .build();
+    }
+
+    /**
+     * Credentials are bearer tokens: off loopback they must travel under TLS, unless the configuration says
+     * otherwise in so many words. Checked before anything is opened.
+     */
+    static void checkTransport(CtldConfig cfg) {
+        if ((cfg.tlsCertFile == null) != (cfg.tlsKeyFile == null)) {
+            throw new IllegalArgumentException("TlsCertFile and TlsKeyFile must be set together");
+        }
+        if (cfg.tlsCertFile != null || cfg.allowPlaintext) return;
+        boolean loopback;
+        try {
+            loopback = InetAddress.getByName(cfg.listenAddress).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("ListenAddress '" + cfg.listenAddress + "' is not a known address");
+        }
+        if (!loopback) {
+            throw new IllegalArgumentException("ListenAddress " + cfg.listenAddress + " is not loopback: set "
+                    + "TlsCertFile and TlsKeyFile (credentials are bearer tokens), or AllowPlaintext=true on a trusted network");
+        }
     }
 
     /** The executor settings of a single-machine cluster, from the controller's configuration. */

@@ -85,11 +85,18 @@ final class CraneService extends CraneGrpc.CraneImplBase {
 
     @Override
     public void submitJob(JobRequest req, StreamObserver<Submitted> out) {
+        // answered from the WAL's writer thread once durable: no handler thread waits for the flush
         reply(out, () -> {
             String actor = userActor();
-            Controller.Submitted s = ctl.submit(actor, Messages.toRequest(req, actor));
+            ctl.submitBatchThen(actor, List.of(Messages.toRequest(req, actor)), (outcomes, failure) ->
+                    reply(out, () -> {
+                        if (failure != null) throw failure;
+                        if (outcomes.get(0) instanceof CtldException e) throw e;
+                        Controller.Submitted s = (Controller.Submitted) outcomes.get(0);
+                        return Submitted.newBuilder().setJobId(s.jobId()).setTasks(s.tasks()).build();
+                    }));
             onSubmit.run();
-            return Submitted.newBuilder().setJobId(s.jobId()).setTasks(s.tasks()).build();
+            return null;
         });
     }
 
@@ -381,6 +388,7 @@ final class CraneService extends CraneGrpc.CraneImplBase {
     }
 
     /** Runs one call, turning every failure into a status with a clear message; nothing escapes as a crash. */
+    /** Answers with what {@code call} returns, or with the error it throws; a null result means "answered elsewhere". */
     private static <T> void reply(StreamObserver<T> out, Supplier<T> call) {
         T result;
         try {
@@ -396,6 +404,7 @@ final class CraneService extends CraneGrpc.CraneImplBase {
             out.onError(Errors.of(Status.INTERNAL, "INTERNAL", null, "internal error: " + e));
             return;
         }
+        if (result == null) return;
         out.onNext(result);
         out.onCompleted();
     }

@@ -118,6 +118,6 @@ final class Messages {
         return QosSpec.newBuilder().setName(q.name).setPriority(q.priority).setMaxJobsPerUser(q.maxJobsPerUser)
                 .setMaxSubmitPerUser(q.maxSubmitJobsPerUser).setMaxCpusPerUser(q.maxCpusPerUser)
                 .setMaxJobsPerAccount(q.maxJobsPerAccount).setMaxSubmitPerAccount(q.maxSubmitJobsPerAccount)
-                .setMaxWall(q.maxWallSec > 0 ? TimeSpec.formatDuration(q.maxWallSec) : "").build();
+                .setMaxWall(q.maxWallSec > 0 ? TimeSpec.formatDuration(q.maxWallSec) : "").addAllPreempt(q.preempt).build();
     }
 }

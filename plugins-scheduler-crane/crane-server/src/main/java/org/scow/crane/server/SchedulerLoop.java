@@ -38,12 +38,14 @@ final class SchedulerLoop implements AutoCloseable {
 
     private void run() {
         long last = 0;
+        long lastPassMs = 0;
         while (!stopped) {
             try {
-                waitForTurn(last);
+                waitForTurn(last, lastPassMs);
                 if (stopped) return;
                 last = System.nanoTime();
                 ctl.schedule();
+                lastPassMs = (System.nanoTime() - last) / 1_000_000;
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -53,10 +55,17 @@ final class SchedulerLoop implements AutoCloseable {
         }
     }
 
-    private synchronized void waitForTurn(long lastNanos) throws InterruptedException {
+    /**
+     * Waits for the next pass: the interval, or the minimum gap when poked, both counted from the last pass's start.
+     * A poked pass also waits until as long as the last pass took has gone by after its end: passes hold the
+     * controller lock, and a stream of submissions, each poking, must still get half of the controller's time however
+     * long passes get with a deep queue.
+     */
+    private synchronized void waitForTurn(long lastNanos, long lastPassMs) throws InterruptedException {
+        long gapMs = Math.max(minGapMs, 2 * lastPassMs);
         while (!stopped) {
             long sinceMs = (System.nanoTime() - lastNanos) / 1_000_000;
-            long waitMs = poked ? minGapMs - sinceMs : intervalMs - sinceMs;
+            long waitMs = poked ? gapMs - sinceMs : intervalMs - sinceMs;
             if (waitMs <= 0) {
                 poked = false;
                 return;

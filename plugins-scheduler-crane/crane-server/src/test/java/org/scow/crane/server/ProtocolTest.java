@@ -269,6 +269,15 @@ public class ProtocolTest {
                 .setModifyQos(QosSpec.newBuilder().setName("short").setMaxWall("soon")).build()));
         expect("INVALID_ARGUMENT", "maxJobsPerUser", () -> root.accountOp(AccountOpRequest.newBuilder()
                 .setModifyQos(QosSpec.newBuilder().setName("short").setMaxJobsPerUser(-1)).build()));
+        // the preempt list travels both ways; a modify sends the whole spec, so leaving it out clears it
+        root.accountOp(AccountOpRequest.newBuilder().setModifyQos(q.toBuilder().addPreempt("normal")).build());
+        assertEquals(List.of("normal"), root.queryQos(Empty.getDefaultInstance()).getQosList().stream()
+                .filter(x -> x.getName().equals("short")).findFirst().orElseThrow().getPreemptList());
+        expect("INVALID_ARGUMENT", "preempt", () -> root.accountOp(AccountOpRequest.newBuilder()
+                .setModifyQos(q.toBuilder().addPreempt("short")).build()));
+        root.accountOp(AccountOpRequest.newBuilder().setModifyQos(q).build());
+        assertEquals(0, root.queryQos(Empty.getDefaultInstance()).getQosList().stream()
+                .filter(x -> x.getName().equals("short")).findFirst().orElseThrow().getPreemptCount());
         root.accountOp(AccountOpRequest.newBuilder().setDeleteQos(DeleteQos.newBuilder().setName("short")).build());
         assertFalse(root.queryQos(Empty.getDefaultInstance()).getQosList().stream().anyMatch(x -> x.getName().equals("short")));
         expect("PERMISSION_DENIED", null, () -> ts.as("carol").accountOp(AccountOpRequest.newBuilder()

@@ -34,8 +34,8 @@ public final class AccountStore {
         }
     }
 
-    public static final int ADD_QOS = 0;          // s: name; n: limits (Qos#limits order)
-    public static final int MODIFY_QOS = 1;       // s: name; n: limits
+    public static final int ADD_QOS = 0;          // s: name, preempt csv (absent/null = none); n: limits (Qos#limits order)
+    public static final int MODIFY_QOS = 1;       // s: name, preempt csv (absent/null = keep); n: limits
     public static final int DELETE_QOS = 2;       // s: name
     public static final int ADD_ACCOUNT = 3;      // s: name, parent, description, defaultQos, partitions csv, qos csv; n: shares
     public static final int DELETE_ACCOUNT = 4;   // s: name
@@ -127,17 +127,28 @@ public final class AccountStore {
                 Qos q = qos.get(name);
                 if (op.code() == ADD_QOS) {
                     if (q != null) throw new CtldException(CtldException.Code.ALREADY_EXISTS, "qos", "QoS '" + name + "' exists");
-                    q = new Qos(name);
-                    qos.put(name, q);
                 } else if (q == null) {
                     throw CtldException.notFound("qos", "no QoS '" + name + "'");
                 }
+                Set<String> preempt = s.length > 1 && s[1] != null ? csv(s, 1) : null;
+                if (preempt != null) checkPreemptList(name, preempt);
+                if (q == null) {
+                    q = new Qos(name);
+                    qos.put(name, q);
+                }
                 q.setLimits(lim);
+                if (preempt != null) {
+                    q.preempt.clear();
+                    q.preempt.addAll(preempt);
+                }
             }
             case DELETE_QOS -> {
                 String name = arg(s, 0);
                 Qos q = requireQos(name);
                 if (name.equals(DEFAULT_QOS)) throw CtldException.state("QoS 'normal' cannot be deleted");
+                for (Qos other : qos.values()) {
+                    if (other.preempt.contains(name)) throw CtldException.state("QoS '" + name + "' is in the preempt list of QoS '" + other.name + "'");
+                }
                 for (Account a : accounts.values()) {
                     if (a.qos.contains(name)) throw CtldException.state("QoS '" + name + "' is used by account '" + a.name + "'");
                 }
@@ -276,10 +287,47 @@ public final class AccountStore {
         }
     }
 
+    /**
+     * A QoS may preempt only existing QoS, never itself, and never one that could (through other QoS) preempt it
+     * back: such a cycle would let two jobs displace each other in turn forever.
+     */
+    private void checkPreemptList(String name, Set<String> preempt) {
+        for (String p : preempt) {
+            requireQos(p);
+            if (p.equals(name)) throw CtldException.invalid("preempt", "QoS '" + name + "' cannot preempt itself");
+            List<String> path = preemptPath(p, name, new LinkedHashSet<>());
+            if (path != null) {
+                path.add(name);
+                throw CtldException.invalid("preempt", "QoS '" + name + "' cannot preempt '" + p + "': '" + p + "' already preempts '"
+                        + name + "' (" + String.join(" -> ", path) + "), so their jobs would preempt each other in turn");
+            }
+        }
+    }
+
+    /** A chain of preempt lists leading from {@code from} to {@code to}, or null. */
+    private List<String> preemptPath(String from, String to, Set<String> seen) {
+        if (!seen.add(from)) return null;
+        Qos q = qos.get(from);
+        if (q == null) return null;
+        for (String next : q.preempt) {
+            if (next.equals(to)) return new ArrayList<>(List.of(from));
+            List<String> rest = preemptPath(next, to, seen);
+            if (rest != null) {
+                rest.add(0, from);
+                return rest;
+            }
+        }
+        return null;
+    }
+
     /** Ops that rebuild the current state from a fresh store, parents before children. */
     public List<Op> exportOps() {
         List<Op> ops = new ArrayList<>();
         for (Qos q : qos.values()) ops.add(new Op(q.name.equals(DEFAULT_QOS) ? MODIFY_QOS : ADD_QOS, new String[] {q.name}, q.limits()));
+        // preempt lists only once every QoS they name exists
+        for (Qos q : qos.values()) {
+            if (!q.preempt.isEmpty()) ops.add(new Op(MODIFY_QOS, new String[] {q.name, String.join(",", q.preempt)}, q.limits()));
+        }
         Account root = accounts.get(ROOT);
         ops.add(new Op(MODIFY_ACCOUNT, new String[] {ROOT, root.defaultQos, String.join(",", root.partitions), String.join(",", root.qos)},
                 new long[] {root.shares}));

@@ -1,9 +1,11 @@
 package org.scow.crane.ctld.account;
 
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
-/** A quality of service: priority and limits (0 means unlimited). */
+/** A quality of service: priority, limits (0 means unlimited) and the QoS whose running jobs it may preempt. */
 public final class Qos {
     public final String name;
     public long priority;
@@ -13,6 +15,8 @@ public final class Qos {
     public long maxJobsPerAccount;
     public long maxSubmitJobsPerAccount;
     public long maxWallSec;
+    /** Names of the QoS whose running jobs this QoS' pending jobs may preempt; empty: none (read-only outside). */
+    public final Set<String> preempt = new LinkedHashSet<>();
     final Map<String, Counter> users = new HashMap<>();
     final Map<String, Counter> accounts = new HashMap<>();
 

@@ -32,6 +32,11 @@ public final class Job {
     /** Planned start from the last backfill pass (epoch s), or 0. */
     public long expectedStart;
     public int requeueCount;
+    /**
+     * Id of the job whose start preempted this one, while that is the job's latest event (ended CANCELLED, or
+     * requeued and not started again), else 0.
+     */
+    public long preemptedBy;
     public int[] allocNodes;
     /** GRES type chosen on each allocated node, or -1. */
     public int[] allocGres;

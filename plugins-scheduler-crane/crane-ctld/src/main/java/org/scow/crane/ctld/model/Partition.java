@@ -13,13 +13,15 @@ public final class Partition {
     public final long maxTimeSec;
     public final long defaultTimeSec;
     public final boolean isDefault;
+    /** What preemption does to this partition's running jobs (OFF: they are never preempted). */
+    public final PreemptMode preemptMode;
     public boolean up = true;
     public final int totalCpus;
     public final long totalMemMb;
     public final int totalGpus;
 
     public Partition(int idx, String name, Node[] all, int[] nodes, int priorityTier, long maxTimeSec,
-                     long defaultTimeSec, boolean isDefault) {
+                     long defaultTimeSec, boolean isDefault, PreemptMode preemptMode) {
         this.idx = idx;
         this.name = name;
         this.nodes = nodes;
@@ -27,6 +29,7 @@ public final class Partition {
         this.maxTimeSec = maxTimeSec;
         this.defaultTimeSec = defaultTimeSec;
         this.isDefault = isDefault;
+        this.preemptMode = preemptMode;
         int c = 0;
         long m = 0;
         int g = 0;

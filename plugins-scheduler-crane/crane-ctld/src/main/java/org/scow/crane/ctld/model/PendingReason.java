@@ -15,7 +15,9 @@ public enum PendingReason {
     QOS_MAX_JOBS_PER_ACCOUNT("QOSMaxJobsPerAccountLimit"),
     ARRAY_TASK_LIMIT("JobArrayTaskLimit"),
     ACCOUNT_BLOCKED("AccountBlocked"),
-    PARTITION_DOWN("PartitionDown");
+    PARTITION_DOWN("PartitionDown"),
+    /** Requeued by preemption; replaced by the next scheduling pass' reason. */
+    PREEMPTED("Preempted");
 
     public final String label;
 

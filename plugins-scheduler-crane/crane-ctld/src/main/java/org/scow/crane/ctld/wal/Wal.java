@@ -22,10 +22,22 @@ import java.util.zip.CRC32C;
  * <p>Record frame: {@code int length | int crc32c | long lsn | payload}, where length and CRC cover lsn+payload. A
  * torn or corrupt tail (crash mid-write) is detected by the CRC and cut off at recovery. Segments are files
  * {@code wal-<first lsn>.log}; a new one is started at every open and at every snapshot.
+ *
+ * <p>Segments are preallocated with zeros ({@link #PREALLOCATE_BYTES} at a time, made durable with one full
+ * {@code fsync}) so that the per-batch {@code fdatasync} only flushes data: a flush that also has to journal the
+ * file's new size costs 10&ndash;20&times; more on ext4 (measured here: ~0.2 ms against 2&ndash;4.5 ms per flush). A
+ * zero frame reads as the end of the log; a segment is cut to its records when it is closed or rotated.
  */
 public final class Wal implements Closeable {
+    /** How much of a segment is zero-filled ahead of the records. */
+    static final int PREALLOCATE_BYTES = 16 << 20;
+    private static final byte[] ZEROS = new byte[1 << 20];
+
     private final Path dir;
     private FileChannel channel;
+    /** Where the next batch goes, and the end of the zero-filled part; the writer thread's, or under the lock while it is idle. */
+    private long position;
+    private long allocated;
     private Buf pending = new Buf();
     private Buf writing = new Buf();
     private long nextLsn;
@@ -37,6 +49,16 @@ public final class Wal implements Closeable {
     private final Thread writer;
     private long batches;
     private long records;
+    /** Callbacks waiting for their record to become durable, in registration order; run by the writer thread. */
+    private final List<Waiter> waiters = new ArrayList<>();
+
+    /** Told once when a record is durable (failure null) or will never be (the WAL failed or closed). */
+    public interface DurableCallback {
+        void done(RuntimeException failure);
+    }
+
+    private record Waiter(long lsn, DurableCallback callback) {
+    }
 
     private static final class Buf {
         byte[] b = new byte[1 << 16];
@@ -54,18 +76,37 @@ public final class Wal implements Closeable {
         this.nextLsn = firstLsn;
         this.durableLsn = firstLsn - 1;
         this.pendingLastLsn = firstLsn - 1;
-        this.channel = openSegment(firstLsn);
+        openSegment(firstLsn);
         writer = new Thread(this::writeLoop, "crane-wal-writer");
         writer.setDaemon(true);
         writer.start();
     }
 
-    private FileChannel openSegment(long firstLsn) throws IOException {
+    private void openSegment(long firstLsn) throws IOException {
         Path p = dir.resolve(segmentName(firstLsn));
-        FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        channel = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
+        position = 0;
+        allocated = 0;
+        preallocate(channel, PREALLOCATE_BYTES);
         fsyncDir(dir);
-        return ch;
+    }
+
+    /** Zero-fills the segment up to at least {@code end} bytes, durably, before any record is written there. */
+    private void preallocate(FileChannel ch, long end) throws IOException {
+        long target = Math.max(end, allocated + PREALLOCATE_BYTES);
+        while (allocated < target) {
+            ByteBuffer z = ByteBuffer.wrap(ZEROS, 0, (int) Math.min(ZEROS.length, target - allocated));
+            while (z.hasRemaining()) allocated += ch.write(z, allocated);
+        }
+        ch.force(true);
+    }
+
+    /** Cuts the zero-filled rest off a segment that takes no more records. */
+    private void closeSegment() throws IOException {
+        channel.truncate(position);
+        channel.force(true);
+        channel.close();
     }
 
     public static String segmentName(long firstLsn) {
@@ -112,6 +153,55 @@ public final class Wal implements Closeable {
         if (interrupted) Thread.currentThread().interrupt();
     }
 
+    /**
+     * Calls {@code callback} once record {@code lsn} is on disk: at once on this thread if it already is, else on the
+     * writer thread right after the flush (so it must be quick and must not block). Lets a server answer without a
+     * thread waiting per request, so group commit is not bounded by a thread pool.
+     */
+    public void whenDurable(long lsn, DurableCallback callback) {
+        RuntimeException failed = null;
+        synchronized (this) {
+            if (durableLsn < lsn) {
+                if (failure != null) {
+                    failed = new UncheckedIOException("WAL write failed", failure);
+                } else if (closed) {
+                    failed = new IllegalStateException("WAL closed before record " + lsn + " was durable");
+                } else {
+                    waiters.add(new Waiter(lsn, callback));
+                    return;
+                }
+            }
+        }
+        callback.done(failed);
+    }
+
+    /**
+     * Runs, outside the lock, the callbacks whose records are now durable and, when {@code failed} is given, all
+     * others with that failure.
+     */
+    private void release(RuntimeException failed) {
+        List<Waiter> ready = new ArrayList<>();
+        List<Waiter> lost = new ArrayList<>();
+        synchronized (this) {
+            if (waiters.isEmpty()) return;
+            waiters.removeIf(w -> w.lsn <= durableLsn && ready.add(w));
+            if (failed != null) {
+                lost.addAll(waiters);
+                waiters.clear();
+            }
+        }
+        for (Waiter w : ready) call(w, null);
+        for (Waiter w : lost) call(w, failed);
+    }
+
+    private static void call(Waiter w, RuntimeException failed) {
+        try {
+            w.callback.done(failed);
+        } catch (RuntimeException e) {
+            // one caller's broken callback must not stop the log
+        }
+    }
+
     /** Makes everything appended so far durable. */
     public void sync() {
         long l;
@@ -149,8 +239,8 @@ public final class Wal implements Closeable {
                     throw new IOException("interrupted");
                 }
             }
-            channel.close();
-            channel = openSegment(nextLsn);
+            closeSegment();
+            openSegment(nextLsn);
         }
     }
 
@@ -176,8 +266,9 @@ public final class Wal implements Closeable {
                 ch = channel;
             }
             try {
+                if (position + batch.n > allocated) preallocate(ch, position + batch.n);
                 ByteBuffer bb = ByteBuffer.wrap(batch.b, 0, batch.n);
-                while (bb.hasRemaining()) ch.write(bb);
+                while (bb.hasRemaining()) position += ch.write(bb, position);
                 ch.force(false);
             } catch (IOException e) {
                 synchronized (this) {
@@ -185,6 +276,7 @@ public final class Wal implements Closeable {
                     writerBusy = false;
                     notifyAll();
                 }
+                release(new UncheckedIOException("WAL write failed", e));
                 return;
             }
             synchronized (this) {
@@ -195,6 +287,7 @@ public final class Wal implements Closeable {
                 writerBusy = false;
                 notifyAll();
             }
+            release(null);
         }
     }
 
@@ -211,7 +304,8 @@ public final class Wal implements Closeable {
         }
         try {
             writer.join(5000);
-            channel.close();
+            release(new IllegalStateException("WAL closed"));
+            closeSegment();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException ignored) {

@@ -12,14 +12,16 @@ import java.util.stream.Stream;
 import org.scow.crane.ctld.Clock;
 import org.scow.crane.ctld.Controller;
 import org.scow.crane.ctld.CtldConfig;
+import org.scow.crane.ctld.account.AccountStore;
 import org.scow.crane.ctld.model.JobRequest;
+import org.scow.crane.ctld.model.PreemptMode;
 
 /**
  * Benchmark harness, run by hand (never by the build):
  *
  * <pre>
  *   cd plugins-scheduler-crane/crane-ctld
- *   java -Xmx8g -cp target/classes:target/test-classes org.scow.crane.ctld.bench.CtldBench [sched] [wal] [recovery] [big]
+ *   java -Xmx8g -cp target/classes:target/test-classes org.scow.crane.ctld.bench.CtldBench [sched] [wal] [recovery] [preempt] [big]
  * </pre>
  *
  * <ul>
@@ -28,6 +30,8 @@ import org.scow.crane.ctld.model.JobRequest;
  * pending jobs (the case that matters), reported as median and max of 5 passes.</li>
  * <li>wal: submissions/s into the WAL (each acknowledged only when fsynced): 1 thread, 8 threads, batches of 1000.</li>
  * <li>recovery: restart time with N pending jobs in WAL+snapshot, and heap per pending job.</li>
+ * <li>preempt (only when named): the sched workload with PreemptMode=REQUEUE, the cluster filled by QoS low, then
+ * a tenth as many jobs again of QoS high (preempts low): steady pass time and victims per pass.</li>
  * </ul>
  */
 public final class CtldBench {
@@ -45,6 +49,10 @@ public final class CtldBench {
             sched(10_000, 1000);
             sched(100_000, 1000);
             if (a.contains("big")) sched(1_000_000, 10_000);
+        }
+        if (a.contains("preempt")) {
+            preempt(10_000, 1000);
+            preempt(100_000, 1000);
         }
         if (all || a.contains("wal")) wal();
         if (all || a.contains("recovery")) {
@@ -124,6 +132,54 @@ public final class CtldBench {
                 pending, nodes, ns[2] / 1e6, ns[4] / 1e6, last.considered(), last.started(), last.reserved(), finished, firstMs, running);
         c.close();
         if (first == null) throw new IllegalStateException();
+    }
+
+    static void preempt(int pending, int nodes) throws Exception {
+        Clock.Manual clock = new Clock.Manual(1_700_000_000L);
+        CtldConfig cfg = cluster(nodes, null);
+        cfg.preemptMode = PreemptMode.REQUEUE;
+        Controller c = new Controller(cfg, clock);
+        c.addQos("root", "low", 0, 0, 0, 0, 0, 0, null);
+        c.addQos("root", "high", 100, 0, 0, 0, 0, 0, null);
+        c.accountOp("root", new AccountStore.Op(AccountStore.MODIFY_QOS, new String[] {"high", "low"}, new long[] {100}));
+        c.accountOp("root", new AccountStore.Op(AccountStore.MODIFY_ACCOUNT, new String[] {"root", null, null, "normal,low,high"}, null));
+        accounts(c);
+        Random r = new Random(42);
+        submitQos(c, r, pending, nodes, 0);
+        c.schedule();
+        int running = c.runningCount();
+        // then as many high jobs as a tenth of the queue: each pass searches victims for up to PreemptMaxSearches
+        submitQos(c, r, pending / 10, nodes, 100);
+        long[] ns = new long[5];
+        int victims = 0;
+        int started = 0;
+        for (int i = 0; i < ns.length; i++) {
+            long[] ids = c.runningJobIds(5);
+            c.jobsFinished(ids, new int[ids.length]);
+            clock.advance(1);
+            long s = System.nanoTime();
+            Controller.PassStats st = c.schedule();
+            ns[i] = System.nanoTime() - s;
+            victims += st.preempted();
+            started += st.started();
+        }
+        Arrays.sort(ns);
+        System.out.printf("preempt %7d low + %d high pending x %5d nodes (%d running): steady pass median %7.1f ms, "
+                + "max %7.1f ms; %d victims requeued and %d jobs started in 5 passes%n",
+                pending, pending / 10, nodes, running, ns[2] / 1e6, ns[4] / 1e6, victims, started);
+        c.close();
+    }
+
+    /** Like submitMany, with {@code highPercent} of the jobs in QoS high and the rest in QoS low. */
+    static void submitQos(Controller c, Random r, int n, int nodes, int highPercent) {
+        List<JobRequest> batch = new ArrayList<>(1000);
+        for (int i = 0; i < n; i++) {
+            batch.add(job(r, nodes).qos(r.nextInt(100) < highPercent ? "high" : "low"));
+            if (batch.size() == 1000 || i == n - 1) {
+                c.submitBatch("root", batch);
+                batch.clear();
+            }
+        }
     }
 
     static Path freshDir() throws Exception {
