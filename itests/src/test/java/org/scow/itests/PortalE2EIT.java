@@ -73,6 +73,7 @@ public class PortalE2EIT extends PlatformTestSupport {
         System.out.println(out);
         assertEquals("Playwright walk failed (log " + log + "):\n" + tail(out), 0, p.exitValue());
         assertTrue("screenshots saved", new File(artifacts, "screenshots").list().length > 0);
+        assertTrue("page-load timings recorded", new File(artifacts, "timings.txt").isFile());
     }
 
     private static String tail(String s) {
