@@ -1,6 +1,7 @@
 package org.scow.crane.craned;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /** Settings of a node's job executor. Fluent setters; the defaults suit a single-machine cluster. */
 public final class ExecutorConfig {
@@ -21,8 +22,21 @@ public final class ExecutorConfig {
     public long killWaitMs = 10_000;
     /** Also set the SLURM_* aliases of the CRANE_* variables. */
     public boolean slurmCompatibleEnv;
-    /** GPUs on this node (indices 0..n-1 handed out to jobs as CUDA_VISIBLE_DEVICES); see {@link Gpus#discover}. */
+    /**
+     * GPUs on this node (indices 0..n-1 handed out to jobs as CUDA_VISIBLE_DEVICES); -1: as many as
+     * {@link #gpuDevices} lists, else {@link Gpus#discover}.
+     */
     public int gpus = -1;
+    /**
+     * The device file of each GPU, in index order (GPU i = element i). A job's devices cgroup denies the files of
+     * the GPUs it was not given. Null: {@code /dev/nvidia<i>} (a missing one is skipped). Listed files must exist.
+     */
+    public List<Path> gpuDevices;
+    /**
+     * Device files every GPU job may open and CPU-only jobs may not. Null: {@code /dev/nvidiactl} and
+     * {@code /dev/nvidia-uvm*}, as far as they exist; empty: none. Listed files must exist.
+     */
+    public List<Path> gpuSharedDevices;
     public String clusterName = "crane";
 
     public ExecutorConfig spoolDir(Path v) { spoolDir = v; return this; }
@@ -32,5 +46,7 @@ public final class ExecutorConfig {
     public ExecutorConfig killWaitMs(long v) { killWaitMs = v; return this; }
     public ExecutorConfig slurmCompatibleEnv(boolean v) { slurmCompatibleEnv = v; return this; }
     public ExecutorConfig gpus(int v) { gpus = v; return this; }
+    public ExecutorConfig gpuDevices(List<Path> v) { gpuDevices = v == null ? null : List.copyOf(v); return this; }
+    public ExecutorConfig gpuSharedDevices(List<Path> v) { gpuSharedDevices = v == null ? null : List.copyOf(v); return this; }
     public ExecutorConfig clusterName(String v) { clusterName = v; return this; }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +36,8 @@ import org.scow.crane.ctld.model.JobState;
  *
  * <p>Cancel and time limit: SIGTERM to every process of the job, {@code killWaitMs} of grace, then SIGKILL. When the
  * script ends on its own, whatever it left behind is killed. A job over its memory limit is killed by the kernel
- * inside its cgroup and ends OUT_OF_MEMORY. Without cgroups there are no limits and the tree is the session.
+ * inside its cgroup and ends OUT_OF_MEMORY. Its devices group lets it open only its own GPUs (see {@link Gpus}).
+ * Without cgroups there are no limits and the tree is the session.
  *
  * <p>Outcomes go to the {@link Listener}, once per run, from a pool thread.
  */
@@ -77,6 +79,7 @@ public final class JobExecutor implements AutoCloseable {
     private final boolean switchUser;
     private final String ownUser;
     private final Gpus gpus;
+    private final String gpuIsolationProblem;
     private final String setsid;
     private final String setpriv;
     private final Map<Long, RunningJob> running = new ConcurrentHashMap<>();
@@ -106,11 +109,12 @@ public final class JobExecutor implements AutoCloseable {
         this.setpriv = switchUser ? Tools.require("setpriv") : null;
         this.spool = new Spool(cfg.spoolDir);
         if (switchUser) spool.requireSearchableByOthers();
+        this.gpus = Gpus.resolve(cfg.gpus, cfg.gpuDevices, cfg.gpuSharedDevices);
         Cgroups cg = null;
         String problem = null;
         if (cfg.cgroups != Cgroups.Mode.OFF) {
             try {
-                cg = Cgroups.open(cfg.cgroupSubdir);
+                cg = Cgroups.open(cfg.cgroupSubdir, gpus.allDevices());
             } catch (IOException e) {
                 if (cfg.cgroups == Cgroups.Mode.REQUIRED) throw new IOException("cgroups are required: " + e.getMessage(), e);
                 problem = e.getMessage();
@@ -121,10 +125,43 @@ public final class JobExecutor implements AutoCloseable {
         }
         this.cgroups = cg;
         this.cgroupsProblem = problem;
-        this.gpus = new Gpus(cfg.gpus >= 0 ? cfg.gpus : Gpus.discover());
+        this.gpuIsolationProblem = gpuIsolation(cfg, gpus, cg, problem);
         AtomicInteger n = new AtomicInteger();
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("crane-exec-timer", n));
         this.finisher = Executors.newCachedThreadPool(daemon("crane-exec-finish", n));
+    }
+
+    /**
+     * Why jobs can open GPUs they were not given (null when they cannot, or when the node has no GPU device files);
+     * logged once. Without isolation a job is only told its GPUs through CUDA_VISIBLE_DEVICES.
+     */
+    private static String gpuIsolation(ExecutorConfig cfg, Gpus gpus, Cgroups cg, String cgroupsProblem) throws IOException {
+        if (gpus.total() == 0) return null;
+        if (!gpus.withoutDeviceFile().isEmpty()) {
+            LOG.info("GPU(s) " + gpus.withoutDeviceFile() + " have no device file /dev/nvidia<i>: nothing to isolate for them");
+        }
+        if (!gpus.hasDeviceFiles()) return null;
+        String problem;
+        if (cg == null) {
+            problem = "no cgroups (" + cgroupsProblem + ")";
+        } else if (!cg.devicesActive()) {
+            problem = "no usable cgroup v1 devices controller: " + cg.devicesProblem();
+            if (cfg.cgroups == Cgroups.Mode.REQUIRED) throw new IOException("cgroups are required, but " + problem);
+        } else {
+            return null;
+        }
+        LOG.warning("GPUs are NOT isolated, jobs are only told their GPUs in CUDA_VISIBLE_DEVICES: " + problem);
+        return problem;
+    }
+
+    /** Whether each job's devices cgroup keeps it from opening GPUs it was not given. */
+    public boolean gpusIsolated() {
+        return gpus.hasDeviceFiles() && gpuIsolationProblem == null;
+    }
+
+    /** Why GPUs are not isolated although the node has GPU device files; null otherwise. */
+    public String gpuIsolationProblem() {
+        return gpuIsolationProblem;
     }
 
     /** Starts an executor; fails with the reason when its spool or (with {@code REQUIRED}) its cgroups are unusable. */
@@ -217,7 +254,10 @@ public final class JobExecutor implements AutoCloseable {
         Cgroups.JobCgroup cg = null;
         Process p;
         try {
-            cg = cgroups != null ? cgroups.create(s.jobId(), s.cpusOnNode(), s.memPerNodeMb()) : null;
+            spool.writeGpus(s.jobId(), gpuIdx);
+            cg = cgroups != null
+                    ? cgroups.create(s.jobId(), s.cpusOnNode(), s.memPerNodeMb(), gpus.allowed(gpuIdx), gpus.denied(gpuIdx))
+                    : null;
             ProcessBuilder pb = new ProcessBuilder(command(s, user, dir)).directory(dir.toFile());
             pb.environment().clear();
             pb.environment().putAll(JobEnvironment.build(s, user, gpuIdx, cfg.clusterName, cfg.slurmCompatibleEnv));
@@ -401,6 +441,20 @@ public final class JobExecutor implements AutoCloseable {
      * considers them running).
      */
     public void recover(Collection<JobSpec> expected) throws IOException {
+        // first the GPUs recorded in the spool, so that a job without a record (launched by an older executor) is
+        // not handed one of them below
+        Map<Long, List<Integer>> recordedGpus = new HashMap<>();
+        for (JobSpec s : expected) {
+            if (running.containsKey(s.jobId())) continue;
+            long[] recorded = spool.readPid(s.jobId());
+            List<Integer> idx = spool.readGpus(s.jobId());
+            if (recorded == null || idx == null || (recorded[2] != -1 && recorded[2] != s.startTime())) continue;
+            List<Integer> got = gpus.takeRecorded(idx);
+            if (!got.equals(idx)) {
+                LOG.warning("job " + s.jobId() + " was recorded with GPUs " + idx + ", which this node cannot give it back; it keeps " + got);
+            }
+            recordedGpus.put(s.jobId(), got);
+        }
         Set<Long> keep = new HashSet<>();
         for (JobSpec s : expected) {
             keep.add(s.jobId());
@@ -421,8 +475,9 @@ public final class JobExecutor implements AutoCloseable {
             }
             ProcessHandle h = ProcessHandle.of(pid[0]).filter(ph -> startMillis(ph) == pid[1]).orElse(null);
             Cgroups.JobCgroup cg = cgroups != null ? cgroups.open(s.jobId()) : null;
+            List<Integer> gpuIdx = recordedGpus.get(s.jobId());
             RunningJob rj = new RunningJob(s, sessionToScan(pid), null, h != null ? h : ProcessHandle.current(), cg,
-                    gpus.take(s.gpusPerNode()));
+                    gpuIdx != null ? gpuIdx : gpus.take(s.gpusPerNode()));
             running.put(s.jobId(), rj);
             if (h != null && h.isAlive()) {
                 LOG.info("job " + s.jobId() + " re-adopted (pid " + pid[0] + ")");

@@ -18,6 +18,8 @@ import java.util.Set;
  *   <li>{@code status}: written by the job's wrapper with the script's exit status once it ends, owned by the user;</li>
  *   <li>{@code pid}: {@code <pid> <start-millis>} of the job's session leader, so a restarted executor can re-adopt
  *       the job and tell a live job from a recycled pid;</li>
+ *   <li>{@code gpus}: the node-local GPU indices the job was given ({@code 0,2}, empty for none), so a restarted
+ *       executor gives a re-adopted job the same GPUs and does not hand them to another job;</li>
  *   <li>{@code launch.log}: the wrapper's own errors (bad working directory, output file not creatable).</li>
  * </ul>
  * The directory is root's, mode 0711: the user can reach its files by name but cannot plant others.
@@ -60,6 +62,25 @@ final class Spool {
     /** Records the job's first process ({@code pid}, its start) and which run it is ({@code runStart}, the controller's start time). */
     void writePid(long jobId, long pid, long startMillis, long runStart) throws IOException {
         Files.writeString(dir(jobId).resolve("pid"), pid + " " + startMillis + " " + runStart + "\n");
+    }
+
+    /** Records the GPU indices the job was given (before it starts, so a live job always has the record). */
+    void writeGpus(long jobId, List<Integer> indices) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int i : indices) b.append(b.length() > 0 ? "," : "").append(i);
+        Files.writeString(dir(jobId).resolve("gpus"), b.append('\n').toString());
+    }
+
+    /** The recorded GPU indices, or null when there is no (readable) record, e.g. a job launched by an older executor. */
+    List<Integer> readGpus(long jobId) {
+        try {
+            String s = Files.readString(dir(jobId).resolve("gpus")).trim();
+            List<Integer> l = new ArrayList<>();
+            if (!s.isEmpty()) for (String f : s.split(",")) l.add(Integer.parseInt(f.trim()));
+            return l;
+        } catch (IOException | RuntimeException none) {
+            return null;
+        }
     }
 
     /** {@code {pid, startMillis, runStart}} ({@code runStart} -1 when not recorded) or null. */

@@ -14,6 +14,7 @@ final class ExecutorHarness implements AutoCloseable {
 
     final Map<Long, CompletableFuture<JobOutcome>> outcomes = new ConcurrentHashMap<>();
     final JobExecutor exec;
+    volatile boolean closed;
 
     ExecutorHarness(ExecutorConfig cfg) throws Exception {
         exec = JobExecutor.open(cfg, (spec, o) -> future(spec.jobId()).complete(o));
@@ -39,6 +40,7 @@ final class ExecutorHarness implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         exec.close();
     }
 
@@ -52,6 +54,7 @@ final class ExecutorHarness implements AutoCloseable {
         List<String> nodes = List.of("n1");
         int cpus = 1;
         long memMb;
+        int gpus;
         long timeLimitSec = 3600;
         final Path dir;
         final String script;
@@ -67,7 +70,7 @@ final class ExecutorHarness implements AutoCloseable {
 
         JobSpec build() {
             return new JobSpec(id, 1_700_000_000L, arrayJobId, arrayTaskId, name, user, "acct", "debug", "normal", nodes,
-                    nodes.size(), 1, cpus, cpus, memMb, 0, timeLimitSec, dir.toString(), script, env, stdout, stderr);
+                    nodes.size(), 1, cpus, cpus, memMb, gpus, timeLimitSec, dir.toString(), script, env, stdout, stderr);
         }
     }
 }

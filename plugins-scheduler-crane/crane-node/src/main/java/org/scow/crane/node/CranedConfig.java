@@ -32,8 +32,12 @@ public final class CranedConfig {
     public int cpus;
     /** MiB; 0: MemTotal of /proc/meminfo. */
     public long memMb;
-    /** -1: count {@code nvidia-smi -L} (0 without it). */
+    /** -1: as many as {@link #gpuDevices} lists, else count {@code nvidia-smi -L} (0 without it). */
     public int gpus = -1;
+    /** {@code GpuDevices=/dev/nvidia0,/dev/nvidia1}: GPU i's device file; null: {@code /dev/nvidia<i>}. */
+    public List<Path> gpuDevices;
+    /** {@code GpuSharedDevices=}: files of every GPU job (empty: none); null: /dev/nvidiactl, /dev/nvidia-uvm*. */
+    public List<Path> gpuSharedDevices;
     public long heartbeatMs = 5000;
     public boolean runJobsAsUser = true;
     public Cgroups.Mode cgroups = Cgroups.Mode.AUTO;
@@ -72,6 +76,8 @@ public final class CranedConfig {
             case "CPUs" -> cpus = Integer.parseInt(v);
             case "Memory" -> memMb = v.isEmpty() || v.equals("0") ? 0 : TimeSpec.parseMemMb("Memory", v);
             case "Gpus" -> gpus = Integer.parseInt(v);
+            case "GpuDevices" -> gpuDevices = v.isEmpty() ? null : paths(v);
+            case "GpuSharedDevices" -> gpuSharedDevices = paths(v);
             case "HeartbeatInterval" -> heartbeatMs = Math.max(50, Math.round(Double.parseDouble(v) * 1000));
             case "RunJobsAsUser" -> runJobsAsUser = Boolean.parseBoolean(v);
             case "Cgroups" -> cgroups = Cgroups.Mode.valueOf(v.toUpperCase(Locale.ROOT));
@@ -81,6 +87,11 @@ public final class CranedConfig {
             default -> throw new IllegalArgumentException("unknown key '" + key + "'");
         }
         return this;
+    }
+
+    private static List<Path> paths(String commaSeparated) {
+        return commaSeparated.isBlank() ? List.of()
+                : java.util.Arrays.stream(commaSeparated.split(",")).map(String::trim).map(Path::of).toList();
     }
 
     /** The node name: configured, else the short host name. */
@@ -120,13 +131,13 @@ public final class CranedConfig {
     }
 
     public int realGpus() {
-        return gpus >= 0 ? gpus : Gpus.discover();
+        return gpus >= 0 ? gpus : gpuDevices != null ? gpuDevices.size() : Gpus.discover();
     }
 
     /** The executor settings; job cgroups go under {@code crane/<node>} so several daemons on one machine never meet. */
     ExecutorConfig executorConfig(int gpuCount) {
         return new ExecutorConfig().spoolDir(spool()).runAsUser(runJobsAsUser).cgroups(cgroups)
                 .cgroupSubdir("crane/" + node()).killWaitMs(killWaitMs).slurmCompatibleEnv(slurmCompatibleEnv)
-                .gpus(gpuCount).clusterName(clusterName);
+                .gpus(gpuCount).gpuDevices(gpuDevices).gpuSharedDevices(gpuSharedDevices).clusterName(clusterName);
     }
 }
