@@ -1,6 +1,9 @@
 package org.scow.crane.server;
 
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
@@ -10,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +28,7 @@ import org.scow.crane.protocol.Channels;
 import org.scow.crane.protocol.Credential;
 import org.scow.crane.protocol.CredentialFiles;
 import org.scow.crane.protocol.Wire;
+import org.scow.crane.protocol.v1.CraneGrpc;
 
 /**
  * cranectld as a network service: the controller, its scheduler loop, optionally a local executor (a single-machine
@@ -75,6 +80,14 @@ public final class CraneServer implements AutoCloseable {
         if (tls != null) builder.sslContext(tls);
         server = builder
                 .executor(handlers)
+                .callExecutor(new ServerCallExecutorSupplier() {
+                    @Override
+                    public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
+                        // SubmitJob never waits for the disk (the WAL writer answers it), so it runs on the transport
+                        // thread: one thread hand-off less per submission; everything else may wait, so it may not
+                        return call.getMethodDescriptor() == CraneGrpc.getSubmitJobMethod() ? Runnable::run : null;
+                    }
+                })
                 .maxInboundMessageSize(Wire.MAX_MESSAGE_BYTES)
                 .addService(ServerInterceptors.intercept(new CraneService(ctl, loop::poke),
                         new AuthInterceptor(key, clock)))

@@ -33,6 +33,7 @@ import org.scow.crane.protocol.v1.AddUser;
 import org.scow.crane.protocol.v1.CraneGrpc;
 import org.scow.crane.protocol.v1.Empty;
 import org.scow.crane.protocol.v1.JobQuery;
+import org.scow.crane.protocol.v1.JobRef;
 import org.scow.crane.protocol.v1.JobRequest;
 
 /**
@@ -69,6 +70,12 @@ public class GarbageInputTest {
     @Test
     public void garbageBytesOnTheSocketChangeNothing() throws Exception {
         long first = ts.as("alice").submitJob(job().build()).getJobId();
+        // the answer comes once the job is durable; the pass its submission poked settles the reason a moment later
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!ts.root().getJob(JobRef.newBuilder().setJobId(first).build()).getReason().equals("JobHeldUser")) {
+            if (System.nanoTime() > deadline) throw new AssertionError("the held job never got its reason");
+            Thread.sleep(10);
+        }
         String before = state();
         Random random = new Random(7);
         byte[] noise = new byte[64 * 1024];
