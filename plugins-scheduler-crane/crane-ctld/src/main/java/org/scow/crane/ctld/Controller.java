@@ -19,6 +19,7 @@ import org.scow.crane.ctld.account.AccountStore;
 import org.scow.crane.ctld.account.AdminLevel;
 import org.scow.crane.ctld.account.Membership;
 import org.scow.crane.ctld.account.Qos;
+import org.scow.crane.ctld.history.HistoryStore;
 import org.scow.crane.ctld.model.ArrayGroup;
 import org.scow.crane.ctld.model.ArraySpec;
 import org.scow.crane.ctld.model.Dependency;
@@ -83,9 +84,17 @@ public final class Controller implements AutoCloseable {
     final HashMap<Long, Job> live = new HashMap<>();
     final ArrayList<Job> pending = new ArrayList<>();
     final ArrayList<Job> running = new ArrayList<>();
+    /** The recent window of finished jobs kept in memory (all history when there is no StateDir). */
     final ArrayList<Job> history = new ArrayList<>();
     int historyHead;
     final HashMap<Long, Job> historyById = new HashMap<>();
+    /** Durable history of finished jobs (StateDir/history); null in memory. */
+    private HistoryStore historyStore;
+    /** Finished jobs so far: the sequence number of the last one, which identifies history records across restarts. */
+    private long historySeq;
+    /** Jobs ended by the event being applied, handed to the history store with that event's LSN once it is logged. */
+    private final ArrayList<Job> endedUnlogged = new ArrayList<>();
+    private final ArrayList<Long> endedUnloggedSeq = new ArrayList<>();
     final HashMap<Long, ArrayGroup> arrays = new HashMap<>();
     final HashMap<Shape, Shape> shapes = new HashMap<>();
     final Scheduler scheduler;
@@ -523,7 +532,24 @@ public final class Controller implements AutoCloseable {
         }
         history.add(j);
         historyById.put(j.id, j);
+        historySeq++;
+        if (historyStore != null) {
+            endedUnlogged.add(j);
+            endedUnloggedSeq.add(historySeq);
+        }
         trimHistory(now);
+    }
+
+    /**
+     * Hands the jobs ended by the event just logged (or replayed, {@code lsn} 0) to the history store. Done after
+     * the whole event is applied, so the record has its final fields (e.g. the preemptor of a cancelled victim).
+     */
+    private void drainEnded(long lsn) {
+        for (int i = 0; i < endedUnlogged.size(); i++) {
+            historyStore.add(JobView.of(endedUnlogged.get(i), cluster.nodes), endedUnloggedSeq.get(i), lsn);
+        }
+        endedUnlogged.clear();
+        endedUnloggedSeq.clear();
     }
 
     private void releaseRunning(Job j, long now) {
@@ -574,7 +600,7 @@ public final class Controller implements AutoCloseable {
     }
 
     private void trimHistory(long now) {
-        while (history.size() - historyHead > cfg.historyRetentionJobs
+        while (history.size() - historyHead > cfg.historyMemoryJobs
                 || (historyHead < history.size() && history.get(historyHead).endTime < now - cfg.historyRetentionSec)) {
             Job old = history.set(historyHead++, null);
             historyById.remove(old.id);
@@ -641,6 +667,7 @@ public final class Controller implements AutoCloseable {
         recordsSinceSnapshot++;
         if (wal == null) return -1;
         lastLsn = wal.append(eb.array(), 0, eb.size());
+        if (!endedUnlogged.isEmpty()) drainEnded(lastLsn);
         return lastLsn;
     }
 
@@ -886,7 +913,10 @@ public final class Controller implements AutoCloseable {
     private Job requireLive(long jobId) {
         Job j = live.get(jobId);
         if (j == null) {
-            if (historyById.containsKey(jobId)) throw CtldException.state("job " + jobId + " has already finished");
+            // ids are only consumed by accepted submissions, so a known id that is not live has finished
+            if (historyById.containsKey(jobId) || (jobId > 0 && jobId < nextJobId)) {
+                throw CtldException.state("job " + jobId + " has already finished");
+            }
             throw CtldException.notFound("job", "no job " + jobId);
         }
         return j;
@@ -1338,14 +1368,23 @@ public final class Controller implements AutoCloseable {
     // Queries
     // =========================================================================================================
 
+    /** A live or finished job; finished jobs that left the memory window are read from the history files. */
     public JobView job(long id) {
+        boolean inFiles;
         lock.lock();
         try {
             Job j = live.get(id);
             if (j == null) j = historyById.get(id);
-            return j == null ? null : JobView.of(j, cluster.nodes);
+            if (j != null) return JobView.of(j, cluster.nodes);
+            inFiles = historyStore != null && id > 0 && id < nextJobId;
         } finally {
             lock.unlock();
+        }
+        if (!inFiles) return null;
+        try {
+            return historyStore.find(id); // outside the lock: a file scan must not stall the controller
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the job history", e);
         }
     }
 
@@ -1365,22 +1404,35 @@ public final class Controller implements AutoCloseable {
         }
     }
 
-    /** Finished jobs with {@code from <= endTime < to}, oldest first, skipping {@code offset}, at most {@code limit}. */
+    /**
+     * Finished jobs with {@code from <= endTime < to}, ordered by end time then id, skipping {@code offset}, at most
+     * {@code limit}. With a StateDir they come from the history files (read outside the controller lock), otherwise
+     * from the in-memory window.
+     */
     public List<JobView> history(long from, long to, int offset, int limit) {
         if (offset < 0 || limit < 0) throw CtldException.invalid("paging", "offset and limit must not be negative");
+        HistoryStore store;
         lock.lock();
         try {
-            List<JobView> out = new ArrayList<>();
-            int skipped = 0;
-            for (int i = historyHead; i < history.size() && out.size() < limit; i++) {
-                Job j = history.get(i);
-                if (j.endTime < from || j.endTime >= to) continue;
-                if (skipped++ < offset) continue;
-                out.add(JobView.of(j, cluster.nodes));
+            store = historyStore;
+            if (store == null) {
+                List<Job> match = new ArrayList<>();
+                for (int i = historyHead; i < history.size(); i++) {
+                    Job j = history.get(i);
+                    if (j.endTime >= from && j.endTime < to) match.add(j);
+                }
+                match.sort((a, b) -> a.endTime != b.endTime ? Long.compare(a.endTime, b.endTime) : Long.compare(a.id, b.id));
+                List<JobView> out = new ArrayList<>();
+                for (int i = offset; i < match.size() && out.size() < limit; i++) out.add(JobView.of(match.get(i), cluster.nodes));
+                return out;
             }
-            return out;
         } finally {
             lock.unlock();
+        }
+        try {
+            return store.query(from, to, offset, limit);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the job history", e);
         }
     }
 
@@ -1503,6 +1555,9 @@ public final class Controller implements AutoCloseable {
         if (wal == null) return;
         wal.sync();
         long lsn = wal.lastLsn();
+        // the snapshot no longer carries the history: every job it counts must be durable in the files first
+        historyStore.flush(true);
+        historyStore.expire();
         Buf b = new Buf(1 << 20);
         encodeState(b);
         wal.rotate();
@@ -1517,9 +1572,14 @@ public final class Controller implements AutoCloseable {
         recordsSinceSnapshot = 0;
     }
 
-    /** 2 added {@code preemptedBy} per job; version 1 snapshots are still read. */
-    private static final int SNAP_VERSION = 2;
+    /**
+     * 2 added {@code preemptedBy} per job; 3 keeps only the recent window of finished jobs plus the history
+     * sequence number (the rest is in the history files). Versions 1 and 2 are still read: their full history is
+     * moved into the files at recovery.
+     */
+    private static final int SNAP_VERSION = 3;
     private int decodingVersion;
+    private long snapshotTime;
 
     private void encodeState(Buf b) {
         b.u8(SNAP_VERSION).var(nextJobId).var(clock.nowSec());
@@ -1539,6 +1599,7 @@ public final class Controller implements AutoCloseable {
         jobs.sort((x, y) -> Long.compare(x.id, y.id));
         b.var(jobs.size());
         for (Job j : jobs) writeJob(b, j, descs);
+        b.var(historySeq);
         b.var(history.size() - historyHead);
         for (int i = historyHead; i < history.size(); i++) writeJob(b, history.get(i), descs);
         b.var(txnLog.size());
@@ -1564,7 +1625,7 @@ public final class Controller implements AutoCloseable {
         if (v < 1 || v > SNAP_VERSION) throw new IllegalStateException("unsupported snapshot version " + v);
         decodingVersion = v;
         nextJobId = r.var();
-        r.var();
+        snapshotTime = r.var();
         int nops = r.varInt();
         for (int i = 0; i < nops; i++) acct.apply(readOp(r));
         int na = r.varInt();
@@ -1609,8 +1670,17 @@ public final class Controller implements AutoCloseable {
         List<JobDesc> descs = new ArrayList<>();
         int nj = r.varInt();
         for (int i = 0; i < nj; i++) restoreJob(readJob(r, descs), false);
+        if (v >= 3) historySeq = r.var();
         int nh = r.varInt();
-        for (int i = 0; i < nh; i++) restoreJob(readJob(r, descs), true);
+        for (int i = 0; i < nh; i++) {
+            Job j = readJob(r, descs);
+            restoreJob(j, true);
+            if (v < 3) {
+                // numbered in snapshot order, the same on every start until a version 3 snapshot replaces it
+                historySeq++;
+                historyStore.add(JobView.of(j, cluster.nodes), historySeq, 0);
+            }
+        }
         int nt = r.varInt();
         for (int i = 0; i < nt; i++) txnLog.add(r.str());
     }
@@ -1666,7 +1736,13 @@ public final class Controller implements AutoCloseable {
 
     private void recover(Path dir) throws IOException {
         Files.createDirectories(dir);
+        historyStore = new HistoryStore(dir.resolve("history"), () -> {
+            Wal w = wal;
+            return w == null ? 0 : w.durableLsn();
+        }, clock::nowSec, cfg.historyRetentionDays(), cfg.historyFlushMs);
         long snapLsn = 0;
+        long snapSeq = 0;
+        long sinceDay = Long.MIN_VALUE;
         for (Path s : SnapshotFile.list(dir)) {
             SnapshotFile.Loaded l = SnapshotFile.read(s);
             if (l == null) {
@@ -1675,6 +1751,10 @@ public final class Controller implements AutoCloseable {
             }
             decodeState(new BufReader(l.payload()));
             snapLsn = l.lsn();
+            if (decodingVersion >= 3) {
+                snapSeq = historySeq;
+                sinceDay = HistoryStore.dayOf(snapshotTime);
+            }
             break;
         }
         List<Path> segs = Wal.segments(dir);
@@ -1690,6 +1770,7 @@ public final class Controller implements AutoCloseable {
                 Wal.read(seg, (lsn, buf, off, len) -> {
                     if (lsn <= last[0]) return;
                     applyRecord(new BufReader(buf, off, len));
+                    if (!endedUnlogged.isEmpty()) drainEnded(0);
                     last[0] = lsn;
                 }, true);
             }
@@ -1697,6 +1778,9 @@ public final class Controller implements AutoCloseable {
             replaying = false;
         }
         lastLsn = last[0];
+        trimHistory(clock.nowSec());
+        historyStore.recover(snapSeq, historySeq, sinceDay);
+        historyStore.start();
         wal = new Wal(dir, last[0] + 1);
         for (Path seg : Wal.segments(dir)) {
             // empty segments left by earlier crashes right after opening
@@ -1767,6 +1851,12 @@ public final class Controller implements AutoCloseable {
         lock.lock();
         try {
             if (wal != null) {
+                try {
+                    wal.sync();
+                } catch (RuntimeException e) {
+                    // a failed WAL: the history keeps only what was durable
+                }
+                historyStore.close();
                 wal.close();
                 wal = null;
             }

@@ -60,8 +60,21 @@ public final class CtldConfig {
     public PreemptMode preemptMode = PreemptMode.OFF;
     /** Pending jobs per pass for which victims are searched (each search walks the running jobs of the nodes). */
     public int preemptMaxSearches = 100;
-    public int historyRetentionJobs = 200_000;
-    public long historyRetentionSec = 30L * 86400;
+    /**
+     * Finished jobs kept in memory (getJob and dependency checks of recently finished jobs). With a StateDir all
+     * finished jobs are also in the history files; without one this window is the whole history. The old key
+     * {@code HistoryRetentionJobs} is read as this.
+     */
+    public int historyMemoryJobs = 10_000;
+    /** How long the history files keep a finished job, by end time; whole UTC days (rounded up). */
+    public long historyRetentionSec = 365L * 86400;
+    /** How often the history files are written and fsynced (the WAL already holds every end). */
+    public long historyFlushMs = 2000;
+    /** History retention in whole days, at least one. */
+    public int historyRetentionDays() {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (historyRetentionSec + 86399) / 86400));
+    }
+
     /** Take a snapshot (and drop old WAL segments) after this many WAL records; 0 disables. */
     public long snapshotEveryRecords = 2_000_000;
     // ---- network server (crane-server); kept here so one file configures the whole daemon
@@ -208,8 +221,18 @@ public final class CtldConfig {
                 preemptMaxSearches = Integer.parseInt(v);
                 if (preemptMaxSearches < 0) throw CtldException.invalid("config", "PreemptMaxSearches must not be negative");
             }
-            case "HistoryRetentionJobs" -> historyRetentionJobs = Integer.parseInt(v);
-            case "HistoryRetention" -> historyRetentionSec = TimeSpec.parseDuration(key, v);
+            case "HistoryMemoryJobs", "HistoryRetentionJobs" -> {
+                historyMemoryJobs = Integer.parseInt(v);
+                if (historyMemoryJobs < 0) throw CtldException.invalid("config", key + " must not be negative");
+            }
+            case "HistoryRetention" -> {
+                historyRetentionSec = TimeSpec.parseDuration(key, v);
+                if (historyRetentionSec < 86400) throw CtldException.invalid("config", "HistoryRetention must be at least one day (e.g. 365-0)");
+            }
+            case "HistoryFlushMs" -> {
+                historyFlushMs = Long.parseLong(v);
+                if (historyFlushMs <= 0) throw CtldException.invalid("config", "HistoryFlushMs must be positive");
+            }
             case "SnapshotEveryRecords" -> snapshotEveryRecords = Long.parseLong(v);
             case "ListenAddress" -> listenAddress = v;
             case "ListenPort" -> listenPort = Integer.parseInt(v);

@@ -17,7 +17,8 @@ import org.scow.crane.ctld.model.JobRequest;
  *       the daemon: recovers state, then schedules every SchedulerIntervalMs until SIGTERM
  *   cranectld load --config crane.conf --state DIR [--threads N] [--count N]
  *       crash-test driver: submits jobs from N threads and prints "ACK &lt;id&gt; &lt;name&gt;" for each acknowledged
- *       (durable) submission, while a scheduler thread starts and completes jobs; meant to be killed with -9
+ *       (durable) submission, while a scheduler thread starts and completes jobs (printing "END &lt;id&gt;" once a
+ *       completion is durable); meant to be killed with -9
  * </pre>
  */
 public final class CtldMain {
@@ -110,6 +111,10 @@ public final class CtldMain {
                     if (k++ % 2 == 0) {
                         try {
                             c.jobFinished(v.id(), 0, false);
+                            synchronized (out) {
+                                out.println("END " + v.id()); // durable: the crash test expects it in the history
+                                out.flush();
+                            }
                         } catch (CtldException ignored) {
                             // raced with a timeout
                         }

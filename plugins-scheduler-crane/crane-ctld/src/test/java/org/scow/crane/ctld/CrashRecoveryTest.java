@@ -10,7 +10,10 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,9 +43,10 @@ public class CrashRecoveryTest {
                 """);
         Path state = dir.resolve("state");
         Map<Long, String> acked = new ConcurrentHashMap<>();
+        Set<Long> ended = ConcurrentHashMap.newKeySet();
         for (int round = 0; round < 2; round++) {
             int before = acked.size();
-            runAndKill(conf, state, acked, 1500);
+            runAndKill(conf, state, acked, ended, 1500);
             assertTrue("round " + round + " acknowledged too few jobs", acked.size() - before >= 1500);
             assertTrue("snapshots were taken during the run", !org.scow.crane.ctld.wal.SnapshotFile.list(state).isEmpty());
             CtldConfig cfg = CtldConfig.load(conf);
@@ -59,11 +63,26 @@ public class CrashRecoveryTest {
                 int running = c.jobs(v -> v.state() == JobState.RUNNING).stream().mapToInt(JobView::cpus).sum();
                 assertEquals(running, alloc);
                 assertNotNull(c.job(acked.keySet().iterator().next()));
+                // the history files hold every finished job exactly once, including those the crash left unwritten
+                List<JobView> history = c.history(0, Long.MAX_VALUE, 0, Integer.MAX_VALUE);
+                Set<Long> inHistory = new HashSet<>();
+                for (JobView v : history) assertTrue("job " + v.id() + " twice in the history", inHistory.add(v.id()));
+                assertTrue("acknowledged completions missing from the history", inHistory.containsAll(ended));
+                int finished = 0;
+                for (long id : acked.keySet()) {
+                    JobView v = c.job(id);
+                    if (v.state().finished()) {
+                        finished++;
+                        assertTrue("finished job " + id + " not in the history", inHistory.contains(id));
+                    }
+                }
+                assertEquals("the history holds exactly the finished jobs", finished, history.size());
             }
         }
     }
 
-    private static void runAndKill(Path conf, Path state, Map<Long, String> acked, int atLeast) throws Exception {
+    private static void runAndKill(Path conf, Path state, Map<Long, String> acked, Set<Long> ended, int atLeast)
+            throws Exception {
         String cp = new File(CtldMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", cp, "org.scow.crane.ctld.CtldMain", "load",
@@ -75,6 +94,10 @@ public class CrashRecoveryTest {
             try (BufferedReader br = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = br.readLine()) != null) {
+                    if (line.startsWith("END ") && line.length() > 4 && line.indexOf(' ', 4) < 0) {
+                        ended.add(Long.parseLong(line.substring(4)));
+                        continue;
+                    }
                     if (!line.startsWith("ACK ")) continue;
                     String[] f = line.split(" ");
                     if (f.length != 3) continue; // a line torn by the kill was never fully acknowledged

@@ -32,6 +32,8 @@ import org.scow.crane.ctld.model.PreemptMode;
  * <li>recovery: restart time with N pending jobs in WAL+snapshot, and heap per pending job.</li>
  * <li>preempt (only when named): the sched workload with PreemptMode=REQUEUE, the cluster filled by QoS low, then
  * a tenth as many jobs again of QoS high (preempts low): steady pass time and victims per pass.</li>
+ * <li>history (only when named): 1M jobs finished over 10 days (100k per day file), then the time to query one day
+ * (all of it, and a page of 1000 deep in it), a lookup by id of an old job, and heap and disk per finished job.</li>
  * </ul>
  */
 public final class CtldBench {
@@ -54,6 +56,7 @@ public final class CtldBench {
             preempt(10_000, 1000);
             preempt(100_000, 1000);
         }
+        if (a.contains("history")) history(1_000_000, 10);
         if (all || a.contains("wal")) wal();
         if (all || a.contains("recovery")) {
             recovery(100_000);
@@ -270,6 +273,60 @@ public final class CtldBench {
         System.out.printf("recov  %d pending: replay from WAL %d ms (%d MiB log), from snapshot %d ms; heap %.0f bytes/pending job%n",
                 live, logMs, walBytes >> 20, snapMs, (heap1 - heap0) / (double) n);
         r2.close();
+        delete(dir);
+    }
+
+    static void history(int n, int days) throws Exception {
+        Path dir = freshDir();
+        Runtime rt = Runtime.getRuntime();
+        long day0 = 1_800_000_000L / 86400 * 86400;
+        org.scow.crane.ctld.Clock.Manual clock = new org.scow.crane.ctld.Clock.Manual(day0);
+        CtldConfig cfg = cluster(1000, dir);
+        Controller c = new Controller(cfg, clock);
+        accounts(c);
+        System.gc();
+        long heap0 = rt.totalMemory() - rt.freeMemory();
+        int step = 10_000;
+        long t0 = System.nanoTime();
+        for (int done = 0; done < n; done += step) {
+            List<JobRequest> batch = new ArrayList<>(1000);
+            for (int i = 0; i < step; i++) {
+                batch.add(new JobRequest("user0_0", "acct0").name("h" + (done + i)).ntasks(1).time("10"));
+                if (batch.size() == 1000) {
+                    c.submitBatch("root", batch);
+                    batch.clear();
+                }
+            }
+            c.schedule();
+            long[] ids = c.runningJobIds(Integer.MAX_VALUE);
+            c.jobsFinished(ids, new int[ids.length]);
+            clock.advance(86400L * days * step / n);
+        }
+        long fillMs = (System.nanoTime() - t0) / 1_000_000;
+        System.gc();
+        long heap1 = rt.totalMemory() - rt.freeMemory();
+        long q0 = System.nanoTime();
+        long from = day0 + 3 * 86400;
+        List<org.scow.crane.ctld.JobView> day = c.history(from, from + 86400, 0, Integer.MAX_VALUE);
+        long dayMs = (System.nanoTime() - q0) / 1_000_000;
+        q0 = System.nanoTime();
+        List<org.scow.crane.ctld.JobView> page = c.history(from, from + 86400, day.size() / 2, 1000);
+        long pageMs = (System.nanoTime() - q0) / 1_000_000;
+        q0 = System.nanoTime();
+        org.scow.crane.ctld.JobView old = c.job(day.get(day.size() / 2).id());
+        long findMs = (System.nanoTime() - q0) / 1_000_000;
+        q0 = System.nanoTime();
+        c.job(day.get(day.size() / 2 + 1).id());
+        long findAgainMs = (System.nanoTime() - q0) / 1_000_000;
+        long disk;
+        try (Stream<Path> s = Files.list(dir.resolve("history"))) {
+            disk = s.mapToLong(p -> p.toFile().length()).sum();
+        }
+        System.out.printf("hist   %d finished in %d ms; one day (%d jobs) %d ms, page of %d at offset %d %d ms, "
+                        + "old job by id %d ms (again %d ms, found=%b); heap %.1f bytes/finished job, disk %.0f bytes/job%n",
+                n, fillMs, day.size(), dayMs, page.size(), day.size() / 2, pageMs, findMs, findAgainMs, old != null,
+                (heap1 - heap0) / (double) n, disk / (double) n);
+        c.close();
         delete(dir);
     }
 }
