@@ -6,37 +6,87 @@ import java.util.function.Predicate;
 import org.scow.crane.protocol.v1.Job;
 import org.scow.crane.protocol.v1.JobList;
 import org.scow.crane.protocol.v1.JobQuery;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code cacct}: accounting of jobs, finished ones included (the controller's history, by end time). Time
  * ranges are {@code a~b}, {@code a~} or {@code ~b}; a single time is a lower bound for -s/-S and an upper bound for
  * -E (sacct's meaning).
  */
-@Command(name = "cacct", versionProvider = Crane.Version.class, sortOptions = false,
-        description = "Show job accounting: finished and live jobs.")
 final class Cacct extends Base {
+    static Base create() {
+        return new Cacct();
+    }
+
     static final String DEFAULT_FORMAT = "JobId,JobName,Partition,Account,AllocCPUS,State,ExitCode";
 
-    @Option(names = {"-j", "--jobs"}, split = ",", paramLabel = "ID") List<String> jobs;
-    @Option(names = {"-n", "--name"}) String name;
-    @Option(names = {"-u", "--user"}, split = ",") List<String> users;
-    @Option(names = {"-A", "--account"}, split = ",") List<String> accounts;
-    @Option(names = {"-p", "--partition"}, split = ",") List<String> partitions;
-    @Option(names = {"-q", "--qos"}, split = ",") List<String> qos;
-    @Option(names = {"-t", "--state"}, split = ",", paramLabel = "STATE",
-            description = "p,r,c,f,x,t,oom,nf or full names, or all") List<String> states;
-    @Option(names = {"-s", "--submit-time"}, paramLabel = "RANGE") String submitRange;
-    @Option(names = {"-S", "--start-time"}, paramLabel = "RANGE") String startRange;
-    @Option(names = {"-E", "--end-time"}, paramLabel = "RANGE") String endRange;
-    @Option(names = {"-w", "--nodelist"}, paramLabel = "HOSTS") String nodelist;
-    @Option(names = {"-N", "--noheader"}) boolean noHeader;
-    @Option(names = {"-F", "--full"}) boolean full;
-    @Option(names = "--parsable", description = "Fields separated by |, no padding") boolean parsable;
-    @Option(names = {"-m", "--max-lines"}, paramLabel = "N", description = "At most N jobs (default 1000; 0: all)") int maxLines = 1000;
-    @Option(names = {"-o", "--format"}, paramLabel = "FORMAT") String format;
-    @Option(names = "--json") boolean json;
+    private static final List<Args.Opt> OPTIONS = List.of(
+            Args.value("-j, --jobs", "ID,...", "Only these jobs (N, ARRAYID or ARRAYID_TASK)"),
+            Args.value("-n, --name", "NAME", "Only jobs with this name"),
+            Args.value("-u, --user", "USER,...", "Only these users' jobs"),
+            Args.value("-A, --account", "ACCOUNT,...", "Only these accounts' jobs"),
+            Args.value("-p, --partition", "PARTITION,...", "Only jobs in these partitions"),
+            Args.value("-q, --qos", "QOS,...", "Only jobs with these QoS"),
+            Args.value("-t, --state", "STATE,...", "p,r,c,f,x,t,oom,nf or full names, or all"),
+            Args.value("-s, --submit-time", "RANGE", "Submitted in a~b, a~, ~b, or from a time on"),
+            Args.value("-S, --start-time", "RANGE", "Started in a~b, a~, ~b, or from a time on"),
+            Args.value("-E, --end-time", "RANGE", "Ended in a~b, a~, ~b, or up to a time"),
+            Args.value("-w, --nodelist", "HOSTS", "Only jobs on these hosts"),
+            Args.flag("-N, --noheader", "No header line"),
+            Args.flag("-F, --full", "Do not truncate fields"),
+            Args.flag("--parsable", "Fields separated by |, no padding"),
+            Args.value("-m, --max-lines", "N", "At most N jobs (default 1000; 0: all)"),
+            Args.value("-o, --format", "FORMAT", "Output format (JobId,JobName%30,... or %j %n ...)"),
+            Args.flag("--json", "JSON: {\"jobs\":[...],\"total\":N}"));
+
+    List<String> jobs;
+    String name;
+    List<String> users;
+    List<String> accounts;
+    List<String> partitions;
+    List<String> qos;
+    List<String> states;
+    String submitRange;
+    String startRange;
+    String endRange;
+    String nodelist;
+    boolean noHeader;
+    boolean full;
+    boolean parsable;
+    int maxLines;
+    String format;
+    boolean json;
+
+    @Override
+    List<Args.Opt> options() {
+        return OPTIONS;
+    }
+
+    @Override
+    List<String> description() {
+        return List.of("Show job accounting: finished and live jobs.");
+    }
+
+    @Override
+    void bind(Args a) throws CliException {
+        noPositionals(a);
+        jobs = a.list("--jobs");
+        name = a.string("--name");
+        users = a.list("--user");
+        accounts = a.list("--account");
+        partitions = a.list("--partition");
+        qos = a.list("--qos");
+        states = a.list("--state");
+        submitRange = a.string("--submit-time");
+        startRange = a.string("--start-time");
+        endRange = a.string("--end-time");
+        nodelist = a.string("--nodelist");
+        noHeader = a.flag("--noheader");
+        full = a.flag("--full");
+        parsable = a.flag("--parsable");
+        maxLines = a.integer("--max-lines", 1000);
+        format = a.string("--format");
+        json = a.flag("--json");
+    }
 
     @Override
     int run() throws CliException {

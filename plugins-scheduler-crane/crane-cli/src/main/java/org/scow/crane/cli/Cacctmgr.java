@@ -22,30 +22,55 @@ import org.scow.crane.protocol.v1.RemoveUser;
 import org.scow.crane.protocol.v1.SetAdminLevel;
 import org.scow.crane.protocol.v1.SetCoordinator;
 import org.scow.crane.protocol.v1.UserInfo;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code cacctmgr}: accounts, users, QoS and blocks. Keys are case-insensitive; the name may be given bare or as
  * {@code Name=}; the words {@code where} and {@code set} may be used as in sacctmgr and are ignored.
  */
-@Command(name = "cacctmgr", versionProvider = Crane.Version.class, sortOptions = false,
-        description = {"Manage accounts, users, QoS and blocks.",
+final class Cacctmgr extends Base {
+    static Base create() {
+        return new Cacctmgr();
+    }
+
+    private static final List<Args.Opt> OPTIONS = List.of(
+            Args.flag("--json", "JSON output of show"),
+            Args.flag("-N, --noheader", "No header line"));
+
+    List<String> words;
+    boolean json;
+    boolean noHeader;
+
+    @Override
+    List<Args.Opt> options() {
+        return OPTIONS;
+    }
+
+    @Override
+    String synopsis() {
+        return "[OPTIONS] WORDS...";
+    }
+
+    @Override
+    List<String> description() {
+        return List.of("Manage accounts, users, QoS and blocks.",
             "  add account NAME [Parent=P] [Description=D] [DefaultQOS=Q] [Partitions=a,b] [QOS=a,b] [Shares=N]",
             "  add user NAME Account=A [Partitions=a,b] [QOS=a,b] [DefaultQOS=Q] [AdminLevel=L] [Coordinator=yes]",
             "  add qos NAME [Priority=N] [MaxJobsPerUser=N] [MaxSubmitPerUser=N] [MaxCpusPerUser=N]",
-            "               [MaxJobsPerAccount=N] [MaxSubmitPerAccount=N] [MaxWall=T]",
+            "               [MaxJobsPerAccount=N] [MaxSubmitPerAccount=N] [MaxWall=T] [Preempt=q1,q2]",
             "  modify account NAME set [DefaultQOS=Q] [Partitions=a,b] [QOS=a,b] [Shares=N]",
             "  modify user NAME set AdminLevel=none|operator|admin | Coordinator=yes|no Account=A",
             "  modify qos NAME set KEY=VALUE...    (the keys of add qos; others are kept)",
             "  delete account NAME | user NAME [Account=A] | qos NAME",
             "  block|unblock account NAME [Partitions=a,b] | user NAME Account=A",
-            "  show account [NAME] | user [NAME] | qos [NAME] | transactions"})
-final class Cacctmgr extends Base {
-    @Parameters(arity = "1..*", paramLabel = "WORDS") List<String> words;
-    @Option(names = "--json", description = "JSON output of show") boolean json;
-    @Option(names = {"-N", "--noheader"}) boolean noHeader;
+            "  show account [NAME] | user [NAME] | qos [NAME] | transactions");
+    }
+
+    @Override
+    void bind(Args a) throws CliException {
+        words = a.positionals();
+        json = a.flag("--json");
+        noHeader = a.flag("--noheader");
+    }
 
     private String name;
     private Map<String, String> kv;
@@ -200,7 +225,8 @@ final class Cacctmgr extends Base {
         if ((v = take("maxjobsperaccount")) != null) q.setMaxJobsPerAccount(number("MaxJobsPerAccount", v));
         if ((v = take("maxsubmitperaccount", "maxsubmitjobsperaccount")) != null) q.setMaxSubmitPerAccount(number("MaxSubmitPerAccount", v));
         if ((v = take("maxwall", "maxwalldurationperjob", "maxtimelimit")) != null) q.setMaxWall(v.equals("0") || v.equalsIgnoreCase("unlimited") ? "" : v);
-        noMore("qos", "Priority, MaxJobsPerUser, MaxSubmitPerUser, MaxCpusPerUser, MaxJobsPerAccount, MaxSubmitPerAccount, MaxWall");
+        if ((v = take("preempt")) != null) q.clearPreempt().addAllPreempt(list(v)); // empty value: preempts nothing
+        noMore("qos", "Priority, MaxJobsPerUser, MaxSubmitPerUser, MaxCpusPerUser, MaxJobsPerAccount, MaxSubmitPerAccount, MaxWall, Preempt");
     }
 
     private void setLevel(String user, String level) throws CliException {
@@ -358,7 +384,8 @@ final class Cacctmgr extends Base {
             .add("c", "MaxCpusPerUser", "MAXCPUSPU", q -> limit(q.getMaxCpusPerUser()))
             .add("J", "MaxJobsPerAccount", "MAXJOBSPA", q -> limit(q.getMaxJobsPerAccount()))
             .add("S", "MaxSubmitPerAccount", "MAXSUBMITPA", q -> limit(q.getMaxSubmitPerAccount()))
-            .add("w", "MaxWall", "MAXWALL", q -> q.getMaxWall().isEmpty() ? "unlimited" : q.getMaxWall());
+            .add("w", "MaxWall", "MAXWALL", q -> q.getMaxWall().isEmpty() ? "unlimited" : q.getMaxWall())
+            .add("P", "Preempt", "PREEMPT", q -> String.join(",", q.getPreemptList()));
 
     private static String limit(long n) {
         return n == 0 ? "unlimited" : Long.toString(n);
@@ -409,7 +436,7 @@ final class Cacctmgr extends Base {
                 }
                 if (name != null && all.isEmpty()) throw CliException.failed("no QoS '" + name + "'");
                 if (json) io.out().println(Json.of(Json.obj("qos", all)));
-                else Table.parse("format", "%n %p %j %s %c %J %S %w", QOS).print(all, io.out(), noHeader, true, false);
+                else Table.parse("format", "%n %p %j %s %c %J %S %w %P", QOS).print(all, io.out(), noHeader, true, false);
             }
             case "transactions" -> {
                 List<String> entries = client().call(c -> c.transactionLog(Empty.getDefaultInstance())).getEntriesList();

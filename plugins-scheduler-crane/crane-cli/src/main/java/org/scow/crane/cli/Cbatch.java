@@ -12,56 +12,146 @@ import java.util.Map;
 import org.scow.crane.protocol.BatchOptions;
 import org.scow.crane.protocol.v1.JobRequest;
 import org.scow.crane.protocol.v1.Submitted;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code cbatch [options] SCRIPT}: submits a batch script. {@code #CBATCH} and {@code #SBATCH} directives before
  * the first command are read with the shared parser ({@link BatchOptions}); options given on the command line win
  * over them. The job runs in the current directory with the current environment (see {@code --export}).
  */
-@Command(name = "cbatch", versionProvider = Crane.Version.class, sortOptions = false,
-        description = "Submit a batch script (#CBATCH / #SBATCH directives; command-line options win).")
 final class Cbatch extends Base {
+    static Base create() {
+        return new Cbatch();
+    }
+
     /** Largest script read; the controller enforces its own (smaller) limit with a clear message. */
     private static final long MAX_READ = 4L << 20;
 
-    @Option(names = {"-J", "--job-name"}, paramLabel = "NAME") String jobName;
-    @Option(names = {"-A", "--account"}) String account;
-    @Option(names = {"-p", "--partition"}) String partition;
-    @Option(names = {"-q", "--qos"}) String qos;
-    @Option(names = {"-N", "--nodes"}, paramLabel = "N") String nodes;
-    @Option(names = {"-n", "--ntasks"}, paramLabel = "N") String ntasks;
-    @Option(names = "--ntasks-per-node", paramLabel = "N") String ntasksPerNode;
-    @Option(names = {"-c", "--cpus-per-task"}, paramLabel = "N") String cpusPerTask;
-    @Option(names = "--mem", paramLabel = "SIZE", description = "Memory per node (K/M/G/T, default M)") String mem;
-    @Option(names = "--mem-per-cpu", paramLabel = "SIZE") String memPerCpu;
-    @Option(names = "--gres", paramLabel = "gpu[:TYPE]:N") String gres;
-    @Option(names = "--gpus-per-node", paramLabel = "[TYPE:]N") String gpusPerNode;
-    @Option(names = {"-t", "--time"}, paramLabel = "[D-]HH:MM:SS") String time;
-    @Option(names = {"-D", "--chdir"}, paramLabel = "DIR") String chdir;
-    @Option(names = {"-o", "--output"}, paramLabel = "PATTERN", description = "stdout file (%%j %%x %%u %%N %%A %%a %%%%)") String output;
-    @Option(names = {"-e", "--error"}, paramLabel = "PATTERN") String error;
-    @Option(names = {"-a", "--array"}, paramLabel = "SPEC", description = "e.g. 1-100:2%%10") String array;
-    @Option(names = {"-d", "--dependency"}, paramLabel = "TYPE:ID[:ID][,|?...]") String dependency;
-    @Option(names = {"-H", "--hold"}) boolean hold;
-    @Option(names = "--exclusive") boolean exclusive;
-    @Option(names = {"-w", "--nodelist"}, paramLabel = "HOSTS") String nodelist;
-    @Option(names = {"-x", "--exclude"}, paramLabel = "HOSTS") String exclude;
-    @Option(names = {"-b", "--begin"}, paramLabel = "TIME", description = "now+1hour, HH:MM, YYYY-MM-DD[THH:MM]") String begin;
-    @Option(names = "--comment") String comment;
-    @Option(names = "--export", paramLabel = "ALL|NONE|VAR[=VAL],...") String export;
-    @Option(names = "--requeue") boolean requeue;
-    @Option(names = "--no-requeue") boolean noRequeue;
-    @Option(names = "--mail-type", description = "Accepted for Slurm scripts; no mail is sent") String mailType;
-    @Option(names = "--mail-user", description = "Accepted for Slurm scripts; no mail is sent") String mailUser;
-    @Option(names = "--wrap", paramLabel = "COMMAND", description = "Submit this shell command instead of a script") String wrap;
-    @Option(names = "--parsable", description = "Print only the job id") boolean parsable;
-    @Option(names = "--json", description = "Print {\"job_id\":N,\"tasks\":N}") boolean json;
+    private static final List<Args.Opt> OPTIONS = List.of(
+            Args.value("-J, --job-name", "NAME", "Job name (default: the script's file name)"),
+            Args.value("-A, --account", "ACCOUNT", "Account to charge"),
+            Args.value("-p, --partition", "PARTITION", "Partition"),
+            Args.value("-q, --qos", "QOS", "Quality of service"),
+            Args.value("-N, --nodes", "N", "Number of nodes"),
+            Args.value("-n, --ntasks", "N", "Number of tasks"),
+            Args.value("--ntasks-per-node", "N", "Tasks per node"),
+            Args.value("-c, --cpus-per-task", "N", "CPUs per task"),
+            Args.value("--mem", "SIZE", "Memory per node (K/M/G/T, default M)"),
+            Args.value("--mem-per-cpu", "SIZE", "Memory per CPU"),
+            Args.value("--gres", "gpu[:TYPE]:N", "Generic resources per node"),
+            Args.value("--gpus-per-node", "[TYPE:]N", "GPUs per node"),
+            Args.value("-t, --time", "[D-]HH:MM:SS", "Time limit"),
+            Args.value("-D, --chdir", "DIR", "Working directory (default: the current one)"),
+            Args.value("-o, --output", "PATTERN", "stdout file (%j %x %u %N %A %a %%)"),
+            Args.value("-e, --error", "PATTERN", "stderr file (default: with stdout)"),
+            Args.value("-a, --array", "SPEC", "Job array, e.g. 1-100:2%10"),
+            Args.value("-d, --dependency", "TYPE:ID[:ID][,|?...]", "after, afterok, afternotok, afterany"),
+            Args.flag("-H, --hold", "Submit held"),
+            Args.flag("--exclusive", "Whole nodes"),
+            Args.value("-w, --nodelist", "HOSTS", "Run on these hosts"),
+            Args.value("-x, --exclude", "HOSTS", "Not on these hosts"),
+            Args.value("-b, --begin", "TIME", "now+1hour, HH:MM, YYYY-MM-DD[THH:MM]"),
+            Args.value("--comment", "TEXT", "A comment"),
+            Args.value("--export", "ALL|NONE|VAR[=VAL],...", "Environment of the job (default ALL)"),
+            Args.flag("--requeue", "Requeue the job when its node fails"),
+            Args.flag("--no-requeue", "Do not requeue"),
+            Args.value("--mail-type", "TYPE", "Accepted for Slurm scripts; no mail is sent"),
+            Args.value("--mail-user", "USER", "Accepted for Slurm scripts; no mail is sent"),
+            Args.value("--wrap", "COMMAND", "Submit this shell command instead of a script"),
+            Args.flag("--parsable", "Print only the job id"),
+            Args.flag("--json", "Print {\"job_id\":N,\"tasks\":N}"));
 
-    @Parameters(arity = "0..*", paramLabel = "SCRIPT [ARGS]", description = "The batch script (default: stdin)")
-    List<String> positional = new ArrayList<>();
+    String jobName;
+    String account;
+    String partition;
+    String qos;
+    String nodes;
+    String ntasks;
+    String ntasksPerNode;
+    String cpusPerTask;
+    String mem;
+    String memPerCpu;
+    String gres;
+    String gpusPerNode;
+    String time;
+    String chdir;
+    String output;
+    String error;
+    String array;
+    String dependency;
+    boolean hold;
+    boolean exclusive;
+    String nodelist;
+    String exclude;
+    String begin;
+    String comment;
+    String export;
+    boolean requeue;
+    boolean noRequeue;
+    String mailType;
+    String mailUser;
+    String wrap;
+    boolean parsable;
+    boolean json;
+    List<String> positional;
+
+    @Override
+    List<Args.Opt> options() {
+        return OPTIONS;
+    }
+
+    @Override
+    String synopsis() {
+        return "[OPTIONS] [SCRIPT]";
+    }
+
+    @Override
+    List<String> description() {
+        return List.of("Submit a batch script (#CBATCH / #SBATCH directives; command-line options win).",
+                "  SCRIPT: the batch script (default: stdin)");
+    }
+
+    @Override
+    boolean stopAtPositional() {
+        // cbatch SCRIPT --x: words after the script are the script's, not cbatch's (as sbatch)
+        return true;
+    }
+
+    @Override
+    void bind(Args a) {
+        jobName = a.string("--job-name");
+        account = a.string("--account");
+        partition = a.string("--partition");
+        qos = a.string("--qos");
+        nodes = a.string("--nodes");
+        ntasks = a.string("--ntasks");
+        ntasksPerNode = a.string("--ntasks-per-node");
+        cpusPerTask = a.string("--cpus-per-task");
+        mem = a.string("--mem");
+        memPerCpu = a.string("--mem-per-cpu");
+        gres = a.string("--gres");
+        gpusPerNode = a.string("--gpus-per-node");
+        time = a.string("--time");
+        chdir = a.string("--chdir");
+        output = a.string("--output");
+        error = a.string("--error");
+        array = a.string("--array");
+        dependency = a.string("--dependency");
+        hold = a.flag("--hold");
+        exclusive = a.flag("--exclusive");
+        nodelist = a.string("--nodelist");
+        exclude = a.string("--exclude");
+        begin = a.string("--begin");
+        comment = a.string("--comment");
+        export = a.string("--export");
+        requeue = a.flag("--requeue");
+        noRequeue = a.flag("--no-requeue");
+        mailType = a.string("--mail-type");
+        mailUser = a.string("--mail-user");
+        wrap = a.string("--wrap");
+        parsable = a.flag("--parsable");
+        json = a.flag("--json");
+        positional = a.positionals();
+    }
 
     @Override
     int run() throws CliException {

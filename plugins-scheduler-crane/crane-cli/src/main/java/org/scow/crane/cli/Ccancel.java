@@ -1,6 +1,5 @@
 package org.scow.crane.cli;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -12,26 +11,61 @@ import org.scow.crane.protocol.v1.Job;
 import org.scow.crane.protocol.v1.JobList;
 import org.scow.crane.protocol.v1.JobQuery;
 import org.scow.crane.protocol.v1.JobRef;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code ccancel [ID[,ID]...] [filters]}: cancels jobs by id ({@code N}, an array's id for all its tasks, or
  * {@code A_T}) and/or by filters, which are ANDed; an id or a filter is required.
  */
-@Command(name = "ccancel", versionProvider = Crane.Version.class, sortOptions = false,
-        description = "Cancel jobs by id and/or by filters (ANDed).")
 final class Ccancel extends Base {
-    @Parameters(arity = "0..*", paramLabel = "ID", description = "N, ARRAYID or ARRAYID_TASK; comma-separated too")
-    List<String> ids = new ArrayList<>();
-    @Option(names = {"-n", "--name"}) String name;
-    @Option(names = {"-u", "--user"}) String user;
-    @Option(names = {"-A", "--account"}) String account;
-    @Option(names = {"-p", "--partition"}) String partition;
-    @Option(names = {"-t", "--state"}, paramLabel = "STATE", description = "pending or running") String state;
-    @Option(names = {"-w", "--nodes"}, paramLabel = "HOSTS") String nodes;
-    @Option(names = "--self", description = "Only the caller's jobs") boolean self;
+    static Base create() {
+        return new Ccancel();
+    }
+
+    private static final List<Args.Opt> OPTIONS = List.of(
+            Args.value("-n, --name", "NAME", "Only jobs with this name"),
+            Args.value("-u, --user", "USER", "Only this user's jobs"),
+            Args.value("-A, --account", "ACCOUNT", "Only this account's jobs"),
+            Args.value("-p, --partition", "PARTITION", "Only jobs in this partition"),
+            Args.value("-t, --state", "STATE", "pending or running"),
+            Args.value("-w, --nodes", "HOSTS", "Only jobs on these hosts"),
+            Args.flag("--self", "Only the caller's jobs"));
+
+    List<String> ids;
+    String name;
+    String user;
+    String account;
+    String partition;
+    String state;
+    String nodes;
+    boolean self;
+
+    @Override
+    List<Args.Opt> options() {
+        return OPTIONS;
+    }
+
+    @Override
+    String synopsis() {
+        return "[OPTIONS] [ID...]";
+    }
+
+    @Override
+    List<String> description() {
+        return List.of("Cancel jobs by id and/or by filters (ANDed).",
+                "  ID: N, ARRAYID or ARRAYID_TASK; comma-separated too");
+    }
+
+    @Override
+    void bind(Args a) throws CliException {
+        ids = a.positionals();
+        name = a.string("--name");
+        user = a.string("--user");
+        account = a.string("--account");
+        partition = a.string("--partition");
+        state = a.string("--state");
+        nodes = a.string("--nodes");
+        self = a.flag("--self");
+    }
 
     @Override
     int run() throws CliException {

@@ -17,9 +17,6 @@ import org.scow.crane.protocol.v1.NodeControl;
 import org.scow.crane.protocol.v1.NodeQuery;
 import org.scow.crane.protocol.v1.PartitionControl;
 import org.scow.crane.protocol.v1.PartitionInfo;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code ccontrol}: show and change jobs, nodes and partitions (keys are case-insensitive):
@@ -31,16 +28,42 @@ import picocli.CommandLine.Parameters;
  *   ccontrol hold ID[,ID...] | release ID[,ID...]
  * </pre>
  */
-@Command(name = "ccontrol", versionProvider = Crane.Version.class, sortOptions = false,
-        description = {"Show and change jobs, nodes and partitions.",
+final class Ccontrol extends Base {
+    static Base create() {
+        return new Ccontrol();
+    }
+
+    private static final List<Args.Opt> OPTIONS = List.of(Args.flag("--json", "JSON output of show"));
+
+    List<String> words;
+    boolean json;
+
+    @Override
+    List<Args.Opt> options() {
+        return OPTIONS;
+    }
+
+    @Override
+    String synopsis() {
+        return "[OPTIONS] WORDS...";
+    }
+
+    @Override
+    List<String> description() {
+        return List.of("Show and change jobs, nodes and partitions.",
             "  show job [ID...] | node [NAME...] | partition [NAME...]",
             "  update JobId=ID[,ID...] [TimeLimit=T] [Priority=N] [Nice=N]",
             "  update NodeName=HOSTS State=DRAIN|RESUME|DOWN [Reason=TEXT]",
             "  update PartitionName=P State=UP|DOWN",
-            "  hold ID[,ID...] | release ID[,ID...]"})
-final class Ccontrol extends Base {
-    @Parameters(arity = "1..*", paramLabel = "WORDS") List<String> words;
-    @Option(names = "--json", description = "JSON output of show") boolean json;
+            "  hold ID[,ID...] | release ID[,ID...]");
+    }
+
+    @Override
+    void bind(Args a) throws CliException {
+        words = a.positionals();
+        if (words.isEmpty()) throw CliException.usage("what to do? show, update, hold or release");
+        json = a.flag("--json");
+    }
 
     @Override
     int run() throws CliException {

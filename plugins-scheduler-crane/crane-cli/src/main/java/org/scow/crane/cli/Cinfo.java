@@ -12,34 +12,74 @@ import org.scow.crane.protocol.v1.Empty;
 import org.scow.crane.protocol.v1.Node;
 import org.scow.crane.protocol.v1.NodeQuery;
 import org.scow.crane.protocol.v1.PartitionInfo;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code cinfo}: partitions and nodes. By default one line per partition and node state (as sinfo);
  * {@code --node-oriented} gives one line per node and partition; {@code -R} lists the reasons of down and drained
  * nodes.
  */
-@Command(name = "cinfo", versionProvider = Crane.Version.class, sortOptions = false,
-        description = "Show partitions and nodes.")
 final class Cinfo extends Base {
+    static Base create() {
+        return new Cinfo();
+    }
+
     static final String DEFAULT_FORMAT = "%P %a %l %D %t %N";
     static final String NODE_FORMAT = "%N %P %t %c %C %m %G %E";
     private static final List<String> NODE_STATES = List.of("idle", "mix", "alloc", "down", "drain");
 
-    @Option(names = {"-p", "--partition"}, split = ",") List<String> partitions;
-    @Option(names = {"-n", "--nodes"}, paramLabel = "HOSTS") String nodes;
-    @Option(names = {"-t", "--states"}, split = ",", paramLabel = "STATE",
-            description = "idle, mix, alloc, down, drain") List<String> states;
-    @Option(names = {"-d", "--dead"}, description = "Only down and drained nodes") boolean dead;
-    @Option(names = {"-r", "--responding"}, description = "Only nodes that are not down") boolean responding;
-    @Option(names = {"-R", "--list-reasons"}) boolean reasons;
-    @Option(names = "--node-oriented", description = "One line per node") boolean nodeOriented;
-    @Option(names = {"-i", "--iterate"}, paramLabel = "SECONDS") Integer iterate;
-    @Option(names = {"-N", "--noheader"}) boolean noHeader;
-    @Option(names = {"-F", "--full"}) boolean full;
-    @Option(names = {"-o", "--format"}, paramLabel = "FORMAT") String format;
-    @Option(names = "--json", description = "JSON: {\"partitions\":[...],\"nodes\":[...]}") boolean json;
+    private static final List<Args.Opt> OPTIONS = List.of(
+            Args.value("-p, --partition", "PARTITION,...", "Only these partitions"),
+            Args.value("-n, --nodes", "HOSTS", "Only these nodes"),
+            Args.value("-t, --states", "STATE,...", "idle, mix, alloc, down, drain"),
+            Args.flag("-d, --dead", "Only down and drained nodes"),
+            Args.flag("-r, --responding", "Only nodes that are not down"),
+            Args.flag("-R, --list-reasons", "The reasons of down and drained nodes"),
+            Args.flag("--node-oriented", "One line per node"),
+            Args.value("-i, --iterate", "SECONDS", "Repeat every SECONDS"),
+            Args.flag("-N, --noheader", "No header line"),
+            Args.flag("-F, --full", "Do not truncate fields"),
+            Args.value("-o, --format", "FORMAT", "Output format (%P %a %l %D %t %N ...)"),
+            Args.flag("--json", "JSON: {\"partitions\":[...],\"nodes\":[...]}"));
+
+    List<String> partitions;
+    String nodes;
+    List<String> states;
+    boolean dead;
+    boolean responding;
+    boolean reasons;
+    boolean nodeOriented;
+    Integer iterate;
+    boolean noHeader;
+    boolean full;
+    String format;
+    boolean json;
+
+    @Override
+    List<Args.Opt> options() {
+        return OPTIONS;
+    }
+
+    @Override
+    List<String> description() {
+        return List.of("Show partitions and nodes.");
+    }
+
+    @Override
+    void bind(Args a) throws CliException {
+        noPositionals(a);
+        partitions = a.list("--partition");
+        nodes = a.string("--nodes");
+        states = a.list("--states");
+        dead = a.flag("--dead");
+        responding = a.flag("--responding");
+        reasons = a.flag("--list-reasons");
+        nodeOriented = a.flag("--node-oriented");
+        iterate = a.integer("--iterate", null);
+        noHeader = a.flag("--noheader");
+        full = a.flag("--full");
+        format = a.string("--format");
+        json = a.flag("--json");
+    }
 
     /** One output line: a partition with a group of its nodes. */
     record Row(PartitionInfo partition, String state, List<Node> nodes) {

@@ -20,8 +20,11 @@ import java.util.Map;
  *
  * <p>Credential file: {@code $CRANE_CREDENTIAL}, else {@code CredentialFile=} in the configuration file
  * ({@code ~} is the caller's home, {@code %u} the caller's user name), else {@code ~/.crane/credential}.
+ *
+ * <p>TLS: {@code $CRANE_TLS_TRUST}, else {@code TlsTrustFile=} in the file, else the controller's own
+ * {@code TlsCertFile=} (its file on the head node): a PEM certificate to trust; none means plaintext.
  */
-record ClientConfig(String host, int port, Path credentialFile) {
+record ClientConfig(String host, int port, Path credentialFile, Path tlsTrustFile) {
     static final Path SYSTEM_CONFIG = Path.of("/etc/crane/crane.conf");
     static final int DEFAULT_PORT = 10011;
 
@@ -67,7 +70,14 @@ record ClientConfig(String host, int port, Path credentialFile) {
         } else {
             cred = io.home().resolve(".crane").resolve("credential");
         }
-        return new ClientConfig(host, port, cred);
+        String trust = io.env("CRANE_TLS_TRUST");
+        if (trust == null) trust = conf.get("tlstrustfile");
+        if (trust == null) trust = conf.get("tlscertfile");
+        Path tlsTrust = trust == null || trust.isBlank() ? null : io.cwd().resolve(trust.trim());
+        if (tlsTrust != null && !Files.isReadable(tlsTrust)) {
+            throw CliException.usage("cannot read the trusted certificate " + tlsTrust);
+        }
+        return new ClientConfig(host, port, cred, tlsTrust);
     }
 
     private static int port(String s, String where) throws CliException {

@@ -3,7 +3,6 @@ package org.scow.crane.cli;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.scow.crane.protocol.v1.Identity;
@@ -11,33 +10,81 @@ import org.scow.crane.protocol.v1.Job;
 import org.scow.crane.protocol.v1.JobList;
 import org.scow.crane.protocol.v1.JobQuery;
 import org.scow.crane.protocol.v1.Empty;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code cqueue}: pending and running jobs, filtered and formatted. */
-@Command(name = "cqueue", versionProvider = Crane.Version.class, sortOptions = false,
-        description = "Show pending and running jobs.")
 final class Cqueue extends Base {
+    static Base create() {
+        return new Cqueue();
+    }
+
     static final String DEFAULT_FORMAT = "%j %P %n %u %a %t %T %e %l %N %R";
     static final String SLURM_FORMAT = "%.18i %.9P %.8j %.8u %.2t %.10M %.9l %.6D %R";
 
-    @Option(names = {"-j", "--job"}, split = ",", paramLabel = "ID") List<String> jobs;
-    @Option(names = {"-n", "--name"}) String name;
-    @Option(names = {"-u", "--user"}, split = ",") List<String> users;
-    @Option(names = {"-A", "--account"}, split = ",") List<String> accounts;
-    @Option(names = {"-p", "--partition"}, split = ",") List<String> partitions;
-    @Option(names = {"-q", "--qos"}, split = ",") List<String> qos;
-    @Option(names = {"-t", "--state"}, split = ",", paramLabel = "STATE",
-            description = "pending, running or all (default: pending and running)") List<String> states;
-    @Option(names = {"-w", "--nodelist"}, paramLabel = "HOSTS") String nodelist;
-    @Option(names = "--self", description = "Only the caller's jobs") boolean self;
-    @Option(names = {"-S", "--start"}, description = "Sort by (expected) start time and show it") boolean start;
-    @Option(names = {"-i", "--iterate"}, paramLabel = "SECONDS", description = "Repeat every SECONDS") Integer iterate;
-    @Option(names = {"-N", "--noheader"}) boolean noHeader;
-    @Option(names = {"-F", "--full"}, description = "Do not truncate fields") boolean full;
-    @Option(names = {"-m", "--max-lines"}, paramLabel = "N", description = "At most N jobs (default 100; 0: all)") int maxLines = 100;
-    @Option(names = {"-o", "--format"}, paramLabel = "FORMAT") String format;
-    @Option(names = "--json", description = "JSON: {\"jobs\":[...],\"total\":N}") boolean json;
+    private static final List<Args.Opt> OPTIONS = List.of(
+            Args.value("-j, --job", "ID,...", "Only these jobs (N, ARRAYID or ARRAYID_TASK)"),
+            Args.value("-n, --name", "NAME", "Only jobs with this name"),
+            Args.value("-u, --user", "USER,...", "Only these users' jobs"),
+            Args.value("-A, --account", "ACCOUNT,...", "Only these accounts' jobs"),
+            Args.value("-p, --partition", "PARTITION,...", "Only jobs in these partitions"),
+            Args.value("-q, --qos", "QOS,...", "Only jobs with these QoS"),
+            Args.value("-t, --state", "STATE,...", "pending, running or all (default: pending and running)"),
+            Args.value("-w, --nodelist", "HOSTS", "Only jobs on these hosts"),
+            Args.flag("--self", "Only the caller's jobs"),
+            Args.flag("-S, --start", "Sort by (expected) start time and show it"),
+            Args.value("-i, --iterate", "SECONDS", "Repeat every SECONDS"),
+            Args.flag("-N, --noheader", "No header line"),
+            Args.flag("-F, --full", "Do not truncate fields"),
+            Args.value("-m, --max-lines", "N", "At most N jobs (default 100; 0: all)"),
+            Args.value("-o, --format", "FORMAT", "Output format (%j %P %n ... or JobId,JobName%30,...)"),
+            Args.flag("--json", "JSON: {\"jobs\":[...],\"total\":N}"));
+
+    List<String> jobs;
+    String name;
+    List<String> users;
+    List<String> accounts;
+    List<String> partitions;
+    List<String> qos;
+    List<String> states;
+    String nodelist;
+    boolean self;
+    boolean start;
+    Integer iterate;
+    boolean noHeader;
+    boolean full;
+    int maxLines;
+    String format;
+    boolean json;
+
+    @Override
+    List<Args.Opt> options() {
+        return OPTIONS;
+    }
+
+    @Override
+    List<String> description() {
+        return List.of("Show pending and running jobs.");
+    }
+
+    @Override
+    void bind(Args a) throws CliException {
+        noPositionals(a);
+        jobs = a.list("--job");
+        name = a.string("--name");
+        users = a.list("--user");
+        accounts = a.list("--account");
+        partitions = a.list("--partition");
+        qos = a.list("--qos");
+        states = a.list("--state");
+        nodelist = a.string("--nodelist");
+        self = a.flag("--self");
+        start = a.flag("--start");
+        iterate = a.integer("--iterate", null);
+        noHeader = a.flag("--noheader");
+        full = a.flag("--full");
+        maxLines = a.integer("--max-lines", 100);
+        format = a.string("--format");
+        json = a.flag("--json");
+    }
 
     @Override
     int run() throws CliException {

@@ -1,34 +1,62 @@
 package org.scow.crane.cli;
 
-import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import javax.net.ssl.SSLSocketFactory;
+import java.util.function.Function;
 import org.scow.crane.protocol.CredentialFiles;
-import org.scow.crane.protocol.Wire;
+import org.scow.crane.protocol.v1.AccountList;
+import org.scow.crane.protocol.v1.AccountOpRequest;
+import org.scow.crane.protocol.v1.CancelFilter;
+import org.scow.crane.protocol.v1.Count;
 import org.scow.crane.protocol.v1.CraneGrpc;
+import org.scow.crane.protocol.v1.Empty;
+import org.scow.crane.protocol.v1.Identity;
+import org.scow.crane.protocol.v1.Job;
+import org.scow.crane.protocol.v1.JobList;
+import org.scow.crane.protocol.v1.JobQuery;
+import org.scow.crane.protocol.v1.JobRef;
+import org.scow.crane.protocol.v1.JobRequest;
+import org.scow.crane.protocol.v1.ModifyJobRequest;
+import org.scow.crane.protocol.v1.NodeControl;
+import org.scow.crane.protocol.v1.NodeList;
+import org.scow.crane.protocol.v1.NodeQuery;
+import org.scow.crane.protocol.v1.PartitionControl;
+import org.scow.crane.protocol.v1.PartitionList;
+import org.scow.crane.protocol.v1.QosList;
+import org.scow.crane.protocol.v1.Submitted;
+import org.scow.crane.protocol.v1.TxnLog;
+import org.scow.crane.protocol.v1.UserList;
 
-/** One connection to cranectld carrying the caller's credential; turns failed calls into clear messages. */
+/**
+ * One connection to cranectld carrying the caller's credential; turns failed calls into clear messages. The
+ * connection is opened by the first call.
+ */
 final class CraneClient implements AutoCloseable {
     static final long TIMEOUT_SECONDS = 30;
+    /*
+     * The names of crane-protocol's Wire keys and constants, as plain strings: Wire's keys are grpc-java Metadata
+     * keys, whose class initialisation sets up java.util.logging, a cost every command would pay. CraneClientTest
+     * checks that they agree.
+     */
+    static final String CREDENTIAL_HEADER = "crane-credential";
+    static final String ERROR_CODE_TRAILER = "crane-code";
+    static final String UNAUTHENTICATED = "UNAUTHENTICATED";
+    static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
     private final ClientConfig config;
-    private final ManagedChannel channel;
-    private final CraneGrpc.CraneBlockingStub stub;
+    private final GrpcConnection connection;
+    private final Map<String, String> metadata;
+    private final Stub stub = new Stub();
 
-    private CraneClient(ClientConfig config, String credential) {
+    private CraneClient(ClientConfig config, String credential, SSLSocketFactory tls) {
         this.config = config;
-        channel = NettyChannelBuilder.forAddress(config.host(), config.port()).usePlaintext()
-                .maxInboundMessageSize(Wire.MAX_MESSAGE_BYTES).build();
-        Metadata md = new Metadata();
-        md.put(Wire.CREDENTIAL, credential);
-        stub = CraneGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
+        connection = new GrpcConnection(config.host(), config.port(), MAX_MESSAGE_BYTES, tls);
+        metadata = Map.of(CREDENTIAL_HEADER, credential);
     }
 
     static CraneClient open(ClientConfig config) throws CliException {
@@ -44,34 +72,114 @@ final class CraneClient implements AutoCloseable {
         } catch (IOException e) {
             throw CliException.failed("cannot read the credential " + config.credentialFile() + ": " + e.getMessage());
         }
-        return new CraneClient(config, credential);
+        SSLSocketFactory tls = null;
+        if (config.tlsTrustFile() != null) {
+            try {
+                tls = GrpcConnection.trusting(config.tlsTrustFile());
+            } catch (IOException e) {
+                throw CliException.failed(e.getMessage());
+            }
+        }
+        return new CraneClient(config, credential, tls);
+    }
+
+    /** The Crane service's calls that the commands make; a failed one throws {@link GrpcConnection.CallFailure}. */
+    final class Stub {
+        Identity whoAmI(Empty r) {
+            return unary("WhoAmI", r, Identity.parser());
+        }
+
+        Submitted submitJob(JobRequest r) {
+            return unary("SubmitJob", r, Submitted.parser());
+        }
+
+        Empty cancelJob(JobRef r) {
+            return unary("CancelJob", r, Empty.parser());
+        }
+
+        Count cancelJobs(CancelFilter r) {
+            return unary("CancelJobs", r, Count.parser());
+        }
+
+        Job getJob(JobRef r) {
+            return unary("GetJob", r, Job.parser());
+        }
+
+        JobList queryJobs(JobQuery r) {
+            return unary("QueryJobs", r, JobList.parser());
+        }
+
+        Empty modifyJob(ModifyJobRequest r) {
+            return unary("ModifyJob", r, Empty.parser());
+        }
+
+        NodeList queryNodes(NodeQuery r) {
+            return unary("QueryNodes", r, NodeList.parser());
+        }
+
+        PartitionList queryPartitions(Empty r) {
+            return unary("QueryPartitions", r, PartitionList.parser());
+        }
+
+        Empty controlNode(NodeControl r) {
+            return unary("ControlNode", r, Empty.parser());
+        }
+
+        Empty controlPartition(PartitionControl r) {
+            return unary("ControlPartition", r, Empty.parser());
+        }
+
+        Empty accountOp(AccountOpRequest r) {
+            return unary("AccountOp", r, Empty.parser());
+        }
+
+        AccountList queryAccounts(Empty r) {
+            return unary("QueryAccounts", r, AccountList.parser());
+        }
+
+        UserList queryUsers(Empty r) {
+            return unary("QueryUsers", r, UserList.parser());
+        }
+
+        QosList queryQos(Empty r) {
+            return unary("QueryQos", r, QosList.parser());
+        }
+
+        TxnLog transactionLog(Empty r) {
+            return unary("TransactionLog", r, TxnLog.parser());
+        }
+
+        private <R> R unary(String method, MessageLite request, Parser<R> replyParser) {
+            return connection.call(CraneGrpc.SERVICE_NAME + "/" + method, request, replyParser, metadata,
+                    TIMEOUT_SECONDS * 1000);
+        }
     }
 
     /** Runs one call with the standard deadline; a refusal becomes a {@link CliException} with the controller's words. */
-    <T> T call(java.util.function.Function<CraneGrpc.CraneBlockingStub, T> call) throws CliException {
+    <T> T call(Function<Stub, T> call) throws CliException {
         try {
-            return call.apply(stub.withDeadlineAfter(TIMEOUT_SECONDS, TimeUnit.SECONDS));
-        } catch (StatusRuntimeException e) {
+            return call.apply(stub);
+        } catch (GrpcConnection.CallFailure e) {
             throw explain(e);
         }
     }
 
-    CliException explain(StatusRuntimeException e) {
-        Status s = e.getStatus();
-        Metadata t = e.getTrailers();
-        String code = t == null ? null : t.get(Wire.ERROR_CODE);
-        String desc = s.getDescription() == null ? s.getCode().name() : s.getDescription();
+    CliException explain(GrpcConnection.CallFailure e) {
+        String code = e.trailers.get(ERROR_CODE_TRAILER);
+        String desc = e.description == null || e.description.isEmpty() ? e.code : e.description;
         if (code == null) {
-            return switch (s.getCode()) {
-                case UNAVAILABLE -> CliException.failed("cannot reach cranectld at " + config.target() + " (" + desc
+            return switch (e.code) {
+                case "UNAVAILABLE" -> CliException.failed("cannot reach cranectld at " + config.target() + " (" + desc
                         + "); is it running? The address comes from CRANE_CONTROLLER or ControllerAddress in the "
-                        + "configuration file");
-                case DEADLINE_EXCEEDED -> CliException.failed("cranectld at " + config.target() + " did not answer within "
+                        + "configuration file" + (config.tlsTrustFile() == null
+                        ? "; a controller that serves TLS needs its certificate in TlsTrustFile= or CRANE_TLS_TRUST"
+                        : "; TLS trusts only " + config.tlsTrustFile()));
+                case "DEADLINE_EXCEEDED" -> CliException.failed("cranectld at " + config.target() + " did not answer within "
                         + TIMEOUT_SECONDS + " s");
-                default -> CliException.failed("cranectld: " + s.getCode() + ": " + desc);
+                default -> CliException.failed("cranectld: " + e.code + ": " + desc);
             };
         }
-        if (code.equals(Wire.UNAUTHENTICATED)) {
+        if (code.equals(UNAUTHENTICATED)) {
             return CliException.failed("credential " + config.credentialFile() + " refused: " + desc);
         }
         return CliException.failed(desc);
@@ -79,6 +187,6 @@ final class CraneClient implements AutoCloseable {
 
     @Override
     public void close() {
-        channel.shutdownNow();
+        connection.close();
     }
 }

@@ -10,25 +10,40 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.scow.crane.ctld.util.TimeSpec;
 
 /** Printing and parsing of times for the commands; times are shown in the local time zone. */
 final class Times {
-    private static final DateTimeFormatter SHOW = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
     private static final Pattern RELATIVE = Pattern.compile("now(?:([+-])(\\d{1,9})([a-z]*))?");
 
     private Times() {
     }
 
+    /** Loaded on first use only: java.time's formatting machinery costs start-up time most commands do not need. */
+    private static final class Show {
+        static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
+    }
+
     /** An epoch time, or {@code N/A} for 0 (not happened). */
     static String show(long epochSec) {
         if (epochSec <= 0) return "N/A";
-        return SHOW.format(LocalDateTime.ofInstant(Instant.ofEpochSecond(epochSec), ZoneId.systemDefault()));
+        return Show.FORMAT.format(LocalDateTime.ofInstant(Instant.ofEpochSecond(epochSec), ZoneId.systemDefault()));
     }
 
-    /** A duration as {@code [D-]HH:MM:SS}. */
+    /**
+     * A duration as {@code [D-]HH:MM:SS}, as the controller's {@code TimeSpec.formatDuration} writes it, without
+     * String.format, whose first use costs a command milliseconds of locale set-up.
+     */
     static String duration(long sec) {
-        return TimeSpec.formatDuration(Math.max(0, sec));
+        long s = Math.max(0, sec);
+        StringBuilder sb = new StringBuilder(12);
+        if (s >= 86400) sb.append(s / 86400).append('-');
+        two(sb, s / 3600 % 24).append(':');
+        two(sb, s / 60 % 60).append(':');
+        return two(sb, s % 60).toString();
+    }
+
+    private static StringBuilder two(StringBuilder sb, long v) {
+        return (v < 10 ? sb.append('0') : sb).append(v);
     }
 
     /** A time limit; 0 is unlimited. */

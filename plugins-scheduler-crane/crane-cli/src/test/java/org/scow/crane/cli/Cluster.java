@@ -41,7 +41,15 @@ final class Cluster implements AutoCloseable {
         }
     }
 
+    /** The controller's certificate when it serves TLS (then the commands get CRANE_TLS_TRUST), else null. */
+    final Path tlsCert;
+
     Cluster(Path dir) throws IOException {
+        this(dir, false);
+    }
+
+    /** With {@code tls}, the controller serves TLS with a fresh self-signed certificate for 127.0.0.1. */
+    Cluster(Path dir, boolean tls) throws IOException {
         this.dir = dir;
         CtldConfig cfg = CtldConfig.parse("""
                 ClusterName=clitest
@@ -55,7 +63,29 @@ final class Cluster implements AutoCloseable {
         cfg.simulatedNodes = true;
         cfg.minPassGapMs = 0;
         cfg.schedulerIntervalMs = 200;
+        tlsCert = tls ? selfSigned(dir) : null;
+        if (tls) {
+            cfg.tlsCertFile = tlsCert;
+            cfg.tlsKeyFile = dir.resolve("ctld.key");
+        }
         server = CraneServer.start(cfg, Clock.SYSTEM, KEY);
+    }
+
+    /** A self-signed certificate for 127.0.0.1 (openssl, fixed arguments): dir/ctld.pem with its key dir/ctld.key. */
+    static Path selfSigned(Path dir) throws IOException {
+        Path cert = dir.resolve("ctld.pem");
+        try {
+            Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", dir.resolve("ctld.key").toString(),
+                    "-out", cert.toString(), "-days", "2", "-subj", "/CN=cranectld",
+                    "-addext", "subjectAltName=IP:127.0.0.1").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) throw new IOException("openssl failed: " + out);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        return cert;
     }
 
     /** Writes (once) the user's credential file under the test directory; returns its path. */
@@ -74,6 +104,7 @@ final class Cluster implements AutoCloseable {
         env.put("PATH", "/usr/bin:/bin");
         env.put("CRANE_CONTROLLER", "127.0.0.1:" + server.port());
         env.put("CRANE_CREDENTIAL", credential(user).toString());
+        if (tlsCert != null) env.put("CRANE_TLS_TRUST", tlsCert.toString());
         // no /etc/crane/crane.conf influence in tests
         Path conf = dir.resolve("empty.conf");
         if (!Files.exists(conf)) Files.writeString(conf, "# empty\n");

@@ -383,6 +383,13 @@ public class CommandsTest {
         assertEquals(2, high.get("max_jobs_per_user").getAsLong()); // kept by the modify
         assertEquals(3, high.get("max_submit_per_user").getAsLong());
         assertEquals("1-00:00:00", high.get("max_wall").getAsString());
+        // the preempt list is set and cleared like the other keys
+        c.ok("root", "cacctmgr", "modify", "qos", "high", "set", "Preempt=normal");
+        String shown = c.ok("alice", "cacctmgr", "show", "qos", "high").out();
+        assertTrue(shown, shown.matches("(?s).*PREEMPT.*\nhigh .* normal\\s*"));
+        c.ok("root", "cacctmgr", "modify", "qos", "high", "set", "Preempt=");
+        assertEquals(0, json(c.ok("alice", "cacctmgr", "show", "qos", "high", "--json")).getAsJsonArray("qos").get(0)
+                .getAsJsonObject().getAsJsonArray("preempt").size());
 
         JsonObject chem = json(c.ok("alice", "cacctmgr", "show", "account", "chem", "--json")).getAsJsonArray("accounts")
                 .get(0).getAsJsonObject();
