@@ -27,6 +27,7 @@ import org.scow.crane.ctld.JobView;
 import org.scow.crane.ctld.model.JobState;
 import org.scow.crane.ctld.util.Buf;
 import org.scow.crane.ctld.util.BufReader;
+import org.scow.crane.ctld.wal.Wal;
 
 /**
  * Durable, append-only history of finished jobs: one file per UTC day of end time, {@code <dir>/YYYY-MM-DD.jobs},
@@ -154,8 +155,8 @@ public final class HistoryStore implements Closeable {
         int len = f.length - 8;
         CRC32C crc = new CRC32C();
         crc.update(f, 8, len);
-        putInt(f, 0, len);
-        putInt(f, 4, (int) crc.getValue());
+        Wal.putInt(f, 0, len);
+        Wal.putInt(f, 4, (int) crc.getValue());
         return f;
     }
 
@@ -220,7 +221,7 @@ public final class HistoryStore implements Closeable {
         boolean created = !Files.exists(dir.resolve(fileName(day)));
         ch = FileChannel.open(dir.resolve(fileName(day)), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
-        if (created) fsyncDir(dir);
+        if (created) Wal.fsyncDir(dir);
         channels.put(day, ch);
         return ch;
     }
@@ -483,13 +484,13 @@ public final class HistoryStore implements Closeable {
                 int avail = have - p;
                 int need = 8;
                 if (avail >= 8) {
-                    int len = getInt(buf, p);
+                    int len = Wal.getInt(buf, p);
                     if (len < 3 || len > MAX_RECORD) return base + p;
                     need = 8 + len;
                     if (avail >= need) {
                         crc.reset();
                         crc.update(buf, p + 8, len);
-                        if ((int) crc.getValue() != getInt(buf, p + 4)) return base + p;
+                        if ((int) crc.getValue() != Wal.getInt(buf, p + 4)) return base + p;
                         BufReader r = new BufReader(buf, p + 8, len);
                         long seq = r.var();
                         long id = r.var();
@@ -543,22 +544,4 @@ public final class HistoryStore implements Closeable {
         }
     }
 
-    private static void fsyncDir(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException ignored) {
-            // some file systems do not allow opening directories; the data is still fsynced
-        }
-    }
-
-    static void putInt(byte[] b, int p, int v) {
-        b[p] = (byte) (v >>> 24);
-        b[p + 1] = (byte) (v >>> 16);
-        b[p + 2] = (byte) (v >>> 8);
-        b[p + 3] = (byte) v;
-    }
-
-    static int getInt(byte[] b, int p) {
-        return ((b[p] & 0xFF) << 24) | ((b[p + 1] & 0xFF) << 16) | ((b[p + 2] & 0xFF) << 8) | (b[p + 3] & 0xFF);
-    }
 }
