@@ -24,6 +24,7 @@ import org.scow.api.scheduler.JobFilter;
 import org.scow.api.scheduler.JobInfo;
 import org.scow.api.scheduler.JobQueries;
 import org.scow.api.scheduler.JobQuery;
+import org.scow.api.scheduler.JobState;
 import org.scow.api.scheduler.JobSpec;
 import org.scow.api.scheduler.NodeInfo;
 import org.scow.api.scheduler.Partition;
@@ -316,8 +317,11 @@ final class CraneDriver implements SchedulerDriver {
     public JobQuery.Result queryJobs(JobQuery query) throws SchedulerException {
         // push the cheap, exact criteria down; JobQueries then applies the whole query (times, sort, page, fields)
         JobFilter f = query.filter();
+        // a query for live states only (the portal's running/pending list) need not read the controller's history
+        boolean finished = f.states() == null || f.states().isEmpty()
+                || f.states().stream().anyMatch(s -> s.isFinished() || s == JobState.UNKNOWN);
         org.scow.crane.protocol.v1.JobQuery.Builder q = org.scow.crane.protocol.v1.JobQuery.newBuilder()
-                .setIncludeFinished(true).addAllUsers(f.users()).addAllAccounts(f.accounts());
+                .setIncludeFinished(finished).addAllUsers(f.users()).addAllAccounts(f.accounts());
         if (f.name() != null) q.setName(f.name());
         if (f.jobId() != null) {
             Long id = parseId(f.jobId());
