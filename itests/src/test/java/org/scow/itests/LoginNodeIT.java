@@ -131,6 +131,18 @@ public class LoginNodeIT extends PlatformTestSupport {
         assertEquals("b.txt", list.json().at("/entries/2/name").asText());
         assertEquals("rw-r--r--", list.json().at("/entries/2/mode").asText().replace("rw-rw-r--", "rw-r--r--"));
 
+        // a change made through the platform shows at once, even within the second of a cached listing (SFTP
+        // directory times have whole seconds)
+        for (int i = 0; i < 5; i++) {
+            String file = dir + "/quick" + i + ".txt";
+            assertEquals(3, as("GET", F + "?path=" + q(dir), null).json().get("totalCount").asInt());
+            assertEquals(200, raw("PUT", F + "/content?createOnly=true&path=" + q(file),
+                    HttpRequest.BodyPublishers.ofString("x"), HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertEquals("after creating " + file, 4, as("GET", F + "?path=" + q(dir), null).json().get("totalCount").asInt());
+            assertEquals(204, as("DELETE", F + "?path=" + q(file), null).status());
+            assertEquals("after deleting " + file, 3, as("GET", F + "?path=" + q(dir), null).json().get("totalCount").asInt());
+        }
+
         Reply notEmpty = as("DELETE", F + "?path=" + q(dir + "/sub2"), null);
         assertEquals(notEmpty.toString(), 409, notEmpty.status());
         assertEquals(204, as("DELETE", F + "?recursive=true&path=" + q(dir + "/sub2"), null).status());

@@ -238,7 +238,7 @@ public class FileResource {
             throw new ApiException(413, "TOO_LARGE", "files written this way may have at most " + MAX_TEXT_BYTES
                     + " bytes; use the chunked upload", Map.of("limit", MAX_TEXT_BYTES));
         }
-        return sftp(cluster, sc, path, s -> {
+        return change(cluster, sc, path, s -> {
             SftpClient.Attributes existing = RemoteFiles.lstatOrNull(s, path);
             if (existing != null && (createOnly || existing.isDirectory())) {
                 throw FileErrors.exists(path);
@@ -259,7 +259,7 @@ public class FileResource {
     @Operation(summary = "Create a directory (its parent must exist)")
     public Response mkdir(@PathParam("cluster") String cluster, PathBody body, @Context SecurityContext sc) {
         String path = RemotePaths.check("path", Params.body(body).path());
-        FileEntry e = sftp(cluster, sc, path, s -> {
+        FileEntry e = change(cluster, sc, path, s -> {
             if (RemoteFiles.lstatOrNull(s, path) != null) {
                 throw FileErrors.exists(path);
             }
@@ -277,7 +277,7 @@ public class FileResource {
     public FileEntry move(@PathParam("cluster") String cluster, FromTo body, @Context SecurityContext sc) {
         String from = RemotePaths.check("from", Params.body(body).from());
         String to = RemotePaths.check("to", body.to());
-        return sftp(cluster, sc, from, s -> {
+        return change(cluster, sc, from, s -> {
             if (RemoteFiles.lstatOrNull(s, from) == null) {
                 throw FileErrors.notFound(from);
             }
@@ -305,7 +305,7 @@ public class FileResource {
         if (to.equals(from) || to.startsWith(from.equals("/") ? "/" : from + "/")) {
             throw ApiException.badField("to", "must not be inside the copied directory");
         }
-        return sftp(cluster, sc, from, s -> {
+        return change(cluster, sc, from, s -> {
             if (RemoteFiles.lstatOrNull(s, from) == null) {
                 throw FileErrors.notFound(from);
             }
@@ -331,7 +331,7 @@ public class FileResource {
         if (path.equals("/")) {
             throw ApiException.badField("path", "must not be /");
         }
-        sftp(cluster, sc, path, s -> {
+        change(cluster, sc, path, s -> {
             SftpClient.Attributes a = s.lstat(path);
             if (a.isDirectory() && recursive) {
                 RemoteFiles.deleteRecursive(s, path);
@@ -362,7 +362,7 @@ public class FileResource {
         boolean overwrite = Boolean.TRUE.equals(body.overwrite());
         String id = uploadId(path, size);
         String temp = tempPath(path, id);
-        Upload u = sftp(cluster, sc, path, s -> {
+        Upload u = change(cluster, sc, path, s -> {
             SftpClient.Attributes target = RemoteFiles.lstatOrNull(s, path);
             if (target != null && (!overwrite || target.isDirectory())) {
                 throw FileErrors.exists(path);
@@ -407,7 +407,7 @@ public class FileResource {
             throw ApiException.badField("offset", "must be a whole number");
         }
         String temp = tempPath(u.path(), id);
-        return sftp(cluster, sc, u.path(), s -> {
+        return change(cluster, sc, u.path(), s -> {
             long received = received(s, u);
             if (offset != received) {
                 throw new ApiException(409, "OFFSET_MISMATCH", "the login node has " + received + " bytes; send from "
@@ -432,7 +432,7 @@ public class FileResource {
             @Context SecurityContext sc) {
         Upload u = decode(id);
         String temp = tempPath(u.path(), id);
-        return sftp(cluster, sc, u.path(), s -> {
+        return change(cluster, sc, u.path(), s -> {
             long received = received(s, u);
             if (received != u.size()) {
                 throw new ApiException(409, "UPLOAD_INCOMPLETE", "received " + received + " of " + u.size() + " bytes",
@@ -459,7 +459,7 @@ public class FileResource {
     public Response abort(@PathParam("cluster") String cluster, @PathParam("id") String id,
             @Context SecurityContext sc) {
         Upload u = decode(id);
-        sftp(cluster, sc, u.path(), s -> {
+        change(cluster, sc, u.path(), s -> {
             received(s, u);
             s.remove(tempPath(u.path(), id));
             return null;
@@ -562,6 +562,20 @@ public class FileResource {
             return loginNodes.connect(cluster, null, user(sc));
         } catch (LoginNodeException e) {
             throw FileErrors.of(e, cluster);
+        }
+    }
+
+    /**
+     * As {@link #sftp} for a call that changes files: the user's cached listings on that cluster are dropped after
+     * it, since SFTP gives directory times in whole seconds and a change within the second of a cached listing
+     * would not show otherwise.
+     */
+    private <T> T change(String cluster, SecurityContext sc, String path, SftpCall<T> call) {
+        try {
+            return sftp(cluster, sc, path, call);
+        } finally {
+            String prefix = cluster + "\0" + user(sc) + "\0";
+            listings.keySet().removeIf(k -> k.startsWith(prefix));
         }
     }
 
