@@ -386,6 +386,7 @@ public final class JobExecutor implements AutoCloseable {
             LOG.log(Level.SEVERE, "job " + s.jobId() + ": ending failed", e);
             deliver(s, JobOutcome.of(JobState.FAILED, -1, "executor error: " + e));
         } finally {
+            // only after delivery: a node that re-registers meanwhile reports the job running or its end queued, never neither
             running.remove(s.jobId(), rj);
             rj.done.complete(null);
         }
