@@ -21,10 +21,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
+import org.apache.karaf.features.BootFinished;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption;
+import org.ops4j.pax.exam.util.Filter;
 import org.osgi.framework.BundleContext;
 
 /**
@@ -49,6 +51,14 @@ public abstract class PlatformTestSupport {
 
     @Inject
     protected BundleContext bundleContext;
+
+    /**
+     * Published once the boot features are installed, including the bundle refreshes that installation may cause
+     * (a refresh restarts the REST API and logging under a test that started too early).
+     */
+    @Inject
+    @Filter(timeout = 300_000)
+    protected BootFinished bootFinished;
 
     @Inject
     protected SessionFactory sessionFactory;
