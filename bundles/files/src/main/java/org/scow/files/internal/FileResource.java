@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.DELETE;
 import javax.ws.rs.DefaultValue;
@@ -68,8 +69,14 @@ public class FileResource {
 
     /** Recently read directories, so that paging through a large one does not re-read it for every page. */
     private final Map<String, Listing> listings = new ConcurrentHashMap<>();
+    /**
+     * Per cluster and user, counts the changes made through the platform. A listing is served only while the count
+     * is what it was when the listing began: SFTP gives directory times in whole seconds, so the directory's time
+     * alone misses a change within the same second, and a listing read while a change ran must not outlive it.
+     */
+    private final Map<String, AtomicLong> changes = new ConcurrentHashMap<>();
 
-    private record Listing(long modified, long loadedAt, List<FileEntry> entries) {
+    private record Listing(long modified, long changes, long loadedAt, List<FileEntry> entries) {
     }
 
     public record Home(String path) {
@@ -119,18 +126,20 @@ public class FileResource {
         if (order == null) {
             throw ApiException.badField("sort", "must be name, size, modifiedAt or type, optionally prefixed by '-'");
         }
-        String user = user(sc);
+        String owner = cluster + "\0" + user(sc);
+        long changesBefore = changeCount(owner).get();
         return sftp(cluster, sc, path, s -> {
             SftpClient.Attributes dir = s.stat(path);
             if (!dir.isDirectory()) {
                 throw new ApiException(409, "NOT_A_DIRECTORY", path + " is not a directory", Map.of("path", path));
             }
             long modified = dir.getModifyTime() == null ? 0 : dir.getModifyTime().toMillis();
-            String key = cluster + "\0" + user + "\0" + path;
+            String key = owner + "\0" + path;
             Listing cached = listings.get(key);
             long now = System.nanoTime();
-            if (cached == null || cached.modified() != modified || now - cached.loadedAt() > LISTING_TTL_NANOS) {
-                cached = new Listing(modified, now, List.copyOf(RemoteFiles.list(s, path)));
+            if (cached == null || cached.modified() != modified || cached.changes() != changesBefore
+                    || now - cached.loadedAt() > LISTING_TTL_NANOS) {
+                cached = new Listing(modified, changesBefore, now, List.copyOf(RemoteFiles.list(s, path)));
                 if (listings.size() > 256) {
                     listings.clear();
                 }
@@ -248,7 +257,6 @@ public class FileResource {
             try (var out = s.write(path, modes)) {
                 out.write(bytes);
             }
-            forget(cluster, sc, RemotePaths.parent(path));
             return FileEntry.of(RemotePaths.name(path), s.stat(path));
         });
     }
@@ -264,7 +272,6 @@ public class FileResource {
                 throw FileErrors.exists(path);
             }
             s.mkdir(path);
-            forget(cluster, sc, RemotePaths.parent(path));
             return FileEntry.of(RemotePaths.name(path), s.stat(path));
         });
         return Response.status(201).entity(e).build();
@@ -289,8 +296,6 @@ public class FileResource {
             } catch (IOException e) {
                 throw FileErrors.of(e, to);
             }
-            forget(cluster, sc, RemotePaths.parent(from));
-            forget(cluster, sc, RemotePaths.parent(to));
             return FileEntry.of(RemotePaths.name(to), s.lstat(to));
         });
     }
@@ -317,7 +322,6 @@ public class FileResource {
             } catch (IOException e) {
                 throw FileErrors.of(e, to);
             }
-            forget(cluster, sc, RemotePaths.parent(to));
             return FileEntry.of(RemotePaths.name(to), s.lstat(to));
         });
     }
@@ -340,8 +344,6 @@ public class FileResource {
             } else {
                 s.remove(path);
             }
-            forget(cluster, sc, RemotePaths.parent(path));
-            forget(cluster, sc, path);
             return null;
         });
         return Response.noContent().build();
@@ -447,7 +449,6 @@ public class FileResource {
             }
             s.setStat(temp, new SftpClient.Attributes().perms(0644));
             s.rename(temp, u.path());
-            forget(cluster, sc, RemotePaths.parent(u.path()));
             return FileEntry.of(RemotePaths.name(u.path()), s.stat(u.path()));
         });
     }
@@ -545,10 +546,6 @@ public class FileResource {
                 + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private void forget(String cluster, SecurityContext sc, String dir) {
-        listings.remove(cluster + "\0" + user(sc) + "\0" + dir);
-    }
-
     static String user(SecurityContext sc) {
         ScowPrincipal p = Caller.principal(sc);
         if (p == null) {
@@ -565,18 +562,17 @@ public class FileResource {
         }
     }
 
-    /**
-     * As {@link #sftp} for a call that changes files: the user's cached listings on that cluster are dropped after
-     * it, since SFTP gives directory times in whole seconds and a change within the second of a cached listing
-     * would not show otherwise.
-     */
+    /** As {@link #sftp} for a call that changes files: listings read before it or during it are no longer served. */
     private <T> T change(String cluster, SecurityContext sc, String path, SftpCall<T> call) {
         try {
             return sftp(cluster, sc, path, call);
         } finally {
-            String prefix = cluster + "\0" + user(sc) + "\0";
-            listings.keySet().removeIf(k -> k.startsWith(prefix));
+            changeCount(cluster + "\0" + user(sc)).incrementAndGet();
         }
+    }
+
+    private AtomicLong changeCount(String owner) {
+        return changes.computeIfAbsent(owner, o -> new AtomicLong());
     }
 
     private <T> T sftp(String cluster, SecurityContext sc, String path, SftpCall<T> call) {
