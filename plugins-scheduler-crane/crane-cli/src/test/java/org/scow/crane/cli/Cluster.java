@@ -17,6 +17,7 @@ import org.scow.crane.ctld.Clock;
 import org.scow.crane.ctld.CtldConfig;
 import org.scow.crane.protocol.Credential;
 import org.scow.crane.protocol.CredentialFiles;
+import org.scow.crane.protocol.TestCertificates;
 import org.scow.crane.server.CraneServer;
 
 /**
@@ -63,29 +64,12 @@ final class Cluster implements AutoCloseable {
         cfg.simulatedNodes = true;
         cfg.minPassGapMs = 0;
         cfg.schedulerIntervalMs = 200;
-        tlsCert = tls ? selfSigned(dir) : null;
+        tlsCert = tls ? TestCertificates.selfSigned(dir, "ctld") : null;
         if (tls) {
             cfg.tlsCertFile = tlsCert;
-            cfg.tlsKeyFile = dir.resolve("ctld.key");
+            cfg.tlsKeyFile = TestCertificates.key(tlsCert);
         }
         server = CraneServer.start(cfg, Clock.SYSTEM, KEY);
-    }
-
-    /** A self-signed certificate for 127.0.0.1 (openssl, fixed arguments): dir/ctld.pem with its key dir/ctld.key. */
-    static Path selfSigned(Path dir) throws IOException {
-        Path cert = dir.resolve("ctld.pem");
-        try {
-            Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                    "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", dir.resolve("ctld.key").toString(),
-                    "-out", cert.toString(), "-days", "2", "-subj", "/CN=cranectld",
-                    "-addext", "subjectAltName=IP:127.0.0.1").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (p.waitFor() != 0) throw new IOException("openssl failed: " + out);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
-        return cert;
     }
 
     /** Writes (once) the user's credential file under the test directory; returns its path. */

@@ -17,6 +17,7 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.scow.crane.ctld.util.TimeSpec;
+import org.scow.crane.protocol.TestCertificates;
 import org.scow.crane.protocol.Wire;
 import org.scow.crane.protocol.v1.CraneGrpc;
 import org.scow.crane.protocol.v1.Empty;
@@ -199,7 +200,7 @@ public class GrpcConnectionTest {
             assertTrue(r.toString(), r.exit() != 0 && !r.err().isBlank() && !r.err().contains("\tat "));
             // trusting another certificate: refused in the handshake
             Map<String, String> other = t.env("alice");
-            other.put("CRANE_TLS_TRUST", Cluster.selfSigned(tmp.newFolder().toPath()).toString());
+            other.put("CRANE_TLS_TRUST", TestCertificates.selfSigned(tmp.newFolder().toPath(), "other").toString());
             r = t.run(other, "", "cqueue");
             assertTrue(r.toString(), r.exit() != 0 && !r.err().isBlank() && !r.err().contains("\tat "));
         }

@@ -26,6 +26,7 @@ import org.scow.crane.ctld.Clock;
 import org.scow.crane.ctld.CtldConfig;
 import org.scow.crane.protocol.Credential;
 import org.scow.crane.protocol.CredentialFiles;
+import org.scow.crane.protocol.TestCertificates;
 import org.scow.crane.server.CraneServer;
 
 /**
@@ -44,14 +45,9 @@ public class CraneDriverBundleIT {
                 """);
         cfg.authKeyFile = dir.resolve("auth.key");
         // TLS, so that the bundle's embedded netty proves it can do TLS inside OSGi
-        Path cert = dir.resolve("ctld.pem");
-        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", dir.resolve("ctld.key").toString(),
-                "-out", cert.toString(), "-days", "2", "-subj", "/CN=cranectld", "-addext", "subjectAltName=IP:127.0.0.1")
-                .redirectErrorStream(true).start();
-        assertEquals(new String(openssl.getInputStream().readAllBytes()), 0, openssl.waitFor());
+        Path cert = TestCertificates.selfSigned(dir, "ctld");
         cfg.tlsCertFile = cert;
-        cfg.tlsKeyFile = dir.resolve("ctld.key");
+        cfg.tlsKeyFile = TestCertificates.key(cert);
         Map<String, String> props = new HashMap<>();
         props.put(Constants.FRAMEWORK_STORAGE, dir.resolve("felix").toString());
         props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);

@@ -24,6 +24,7 @@ import org.scow.crane.ctld.Clock;
 import org.scow.crane.ctld.CtldConfig;
 import org.scow.crane.protocol.Channels;
 import org.scow.crane.protocol.Credential;
+import org.scow.crane.protocol.TestCertificates;
 import org.scow.crane.protocol.CredentialFiles;
 import org.scow.crane.protocol.Wire;
 import org.scow.crane.protocol.v1.AccountOpRequest;
@@ -222,23 +223,11 @@ final class CraneTestCluster implements AutoCloseable {
         return new Credential(scope, principal, System.currentTimeMillis() / 1000 + Duration.ofHours(1).toSeconds()).sign(KEY);
     }
 
-    /** A self-signed certificate for 127.0.0.1 made by openssl (fixed arguments), set as the controller's. */
+    /** A fresh self-signed certificate for 127.0.0.1, set as the controller's. */
     private Path selfSignedCertificate(CtldConfig cfg) throws IOException {
-        Path cert = dir.resolve("ctld.pem");
-        Path key = dir.resolve("ctld.key");
-        try {
-            Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                    "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key.toString(), "-out", cert.toString(),
-                    "-days", "2", "-subj", "/CN=cranectld", "-addext", "subjectAltName=IP:127.0.0.1")
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            if (p.waitFor() != 0) throw new IOException("openssl failed: " + out);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
+        Path cert = TestCertificates.selfSigned(dir, "ctld");
         cfg.tlsCertFile = cert;
-        cfg.tlsKeyFile = key;
+        cfg.tlsKeyFile = TestCertificates.key(cert);
         return cert;
     }
 

@@ -22,6 +22,7 @@ import org.scow.crane.ctld.Clock;
 import org.scow.crane.ctld.CtldConfig;
 import org.scow.crane.protocol.Channels;
 import org.scow.crane.protocol.Credential;
+import org.scow.crane.protocol.TestCertificates;
 import org.scow.crane.protocol.Wire;
 import org.scow.crane.protocol.v1.CraneGrpc;
 import org.scow.crane.protocol.v1.Empty;
@@ -34,25 +35,11 @@ public class TlsTest {
     private static Path key;
     private static Path otherCert;
 
-    /** A self-signed certificate for 127.0.0.1/localhost, made by openssl (fixed arguments). */
-    private static Path[] selfSigned(String name) throws Exception {
-        Path k = tmp.getRoot().toPath().resolve(name + ".key");
-        Path c = tmp.getRoot().toPath().resolve(name + ".pem");
-        Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", k.toString(), "-out", c.toString(), "-days", "2",
-                "-subj", "/CN=cranectld", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost")
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(out, 0, p.waitFor());
-        return new Path[] {c, k};
-    }
-
     @BeforeClass
     public static void certificates() throws Exception {
-        Path[] mine = selfSigned("ctld");
-        cert = mine[0];
-        key = mine[1];
-        otherCert = selfSigned("other")[0];
+        cert = TestCertificates.selfSigned(tmp.getRoot().toPath(), "ctld");
+        key = TestCertificates.key(cert);
+        otherCert = TestCertificates.selfSigned(tmp.getRoot().toPath(), "other");
     }
 
     private static CtldConfig config(String extra) {
