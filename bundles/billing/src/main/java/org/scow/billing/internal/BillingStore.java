@@ -379,6 +379,25 @@ public class BillingStore implements BlockFacts {
 
     // ---- prices -------------------------------------------------------------------------------------------------
 
+    /** Validates what a price item and a retroactive price change share; answers the price. */
+    private BigDecimal checkPrice(String tenant, String cluster, String partition, String qos, BigDecimal price,
+                                  AmountStrategy amount, String comment) {
+        checkName("cluster", cluster);
+        checkName("partition", partition);
+        if (qos != null) {
+            checkName("qos", qos);
+        }
+        if (amount == null) {
+            throw ManagementException.invalid("amount", "is required: one of CPUS, GPUS, MAX_CPUS_MEM, MAX_GPUS_CPUS");
+        }
+        BigDecimal p = Money.nonNegative("price", price);
+        checkText("comment", comment, 1000);
+        if (tenant != null && management.tenant(tenant).isEmpty()) {
+            throw ManagementException.notFound("tenant", tenant);
+        }
+        return p;
+    }
+
     /**
      * Adds an immutable price item; it replaces the item of the same key from {@code validFrom} (default now) on.
      * Prices are not changed retroactively: {@code validFrom} may not lie in the past.
@@ -388,20 +407,7 @@ public class BillingStore implements BlockFacts {
         return audited(actor, "ADD_PRICE", tenant == null ? "PLATFORM" : TENANT, tenant == null ? "default" : tenant,
                 params("cluster", cluster, "partition", partition, "qos", qos, "price", price, "amount", amount,
                         "validFrom", validFrom, "comment", comment), () -> {
-            checkName("cluster", cluster);
-            checkName("partition", partition);
-            if (qos != null) {
-                checkName("qos", qos);
-            }
-            if (amount == null) {
-                throw ManagementException.invalid("amount", "is required: one of CPUS, GPUS, MAX_CPUS_MEM, "
-                        + "MAX_GPUS_CPUS");
-            }
-            BigDecimal p = Money.nonNegative("price", price);
-            checkText("comment", comment, 1000);
-            if (tenant != null && management.tenant(tenant).isEmpty()) {
-                throw ManagementException.notFound("tenant", tenant);
-            }
+            BigDecimal p = checkPrice(tenant, cluster, partition, qos, price, amount, comment);
             Instant now = now();
             Instant from = validFrom == null ? now : validFrom.truncatedTo(ChronoUnit.MICROS);
             if (from.isBefore(now.minus(Duration.ofMinutes(1)))) {
@@ -486,17 +492,7 @@ public class BillingStore implements BlockFacts {
         PriceChange change = audited(who, "CHANGE_PRICE_RETROACTIVELY", tenant == null ? "PLATFORM" : TENANT,
                 tenant == null ? "default" : tenant, params("cluster", cluster, "partition", partition, "qos", qos,
                         "price", price, "amount", amount, "from", from, "to", to, "comment", comment), () -> {
-            checkName("cluster", cluster);
-            checkName("partition", partition);
-            if (qos != null) {
-                checkName("qos", qos);
-            }
-            if (amount == null) {
-                throw ManagementException.invalid("amount", "is required: one of CPUS, GPUS, MAX_CPUS_MEM, "
-                        + "MAX_GPUS_CPUS");
-            }
-            BigDecimal p = Money.nonNegative("price", price);
-            checkText("comment", comment, 1000);
+            BigDecimal p = checkPrice(tenant, cluster, partition, qos, price, amount, comment);
             if (from == null || to == null) {
                 throw ManagementException.invalid(from == null ? "from" : "to", "is required");
             }
@@ -506,9 +502,6 @@ public class BillingStore implements BlockFacts {
             if (to.isAfter(now())) {
                 throw ManagementException.invalid("to", "must not lie in the future: a retroactive price changes "
                         + "past charges only (add a price item for the future)");
-            }
-            if (tenant != null && management.tenant(tenant).isEmpty()) {
-                throw ManagementException.notFound("tenant", tenant);
             }
             return tx(em -> {
                 PriceChangeEntity c = new PriceChangeEntity();
