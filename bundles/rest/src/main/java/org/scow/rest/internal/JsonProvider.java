@@ -64,9 +64,35 @@ public class JsonProvider implements MessageBodyReader<Object>, MessageBodyWrite
             if (e.getCause() instanceof ApiException a) {
                 throw a;
             }
-            throw new ApiException(400, "MALFORMED_JSON", "request body is not valid JSON: " + e.getOriginalMessage(),
+            java.util.regex.Matcher dup = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
+            if (dup.find()) {
+                throw ApiException.badField(dup.group(1), "is given more than once");
+            }
+            throw new ApiException(400, "MALFORMED_JSON", "request body is not valid JSON: "
+                    + problem(String.valueOf(e.getOriginalMessage())),
                     Map.of("line", e.getLocation() == null ? 0 : e.getLocation().getLineNr()));
+        } catch (ApiException e) {
+            throw e;
+        } catch (IOException e) {
+            throw incomplete(e);
         }
+    }
+
+    private static final java.util.regex.Pattern DUPLICATE = java.util.regex.Pattern.compile("^Duplicate field '(.*)'");
+
+    /**
+     * The body stopped arriving: the client closed early or sent less than its Content-Length and the container's
+     * idle timeout ended the wait. Either way it is the client's request, not a server failure.
+     */
+    static ApiException incomplete(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.util.concurrent.TimeoutException || t instanceof java.net.SocketTimeoutException
+                    || String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("timeout")) {
+                return new ApiException(408, "REQUEST_TIMEOUT", "the request body did not arrive in time: was less "
+                        + "sent than its Content-Length announced?", Map.of());
+            }
+        }
+        return new ApiException(400, "INCOMPLETE_BODY", "the request body ended before it was complete", Map.of());
     }
 
     @Override
@@ -87,14 +113,88 @@ public class JsonProvider implements MessageBodyReader<Object>, MessageBodyWrite
                 && !StreamingOutput.class.isAssignableFrom(type);
     }
 
-    /** Jackson's message without its hints to programmers. */
+    /**
+     * Jackson's message in the words of JSON, not Java: no class names, tokens or hints to programmers (a caller
+     * needs to know that a field wants a number, not that it is a {@code java.lang.Integer}).
+     */
     static String problem(String message) {
+        if (message == null) {
+            return "is not valid";
+        }
         if (message.startsWith("Cannot map `null` into type")) {
             return "is required";
         }
         String m = message.replaceAll("\\s*\\(class [^)]*\\)", "");
         int hint = m.indexOf(" (set DeserializationConfig");
-        return hint < 0 ? m : m.substring(0, hint);
+        m = hint < 0 ? m : m.substring(0, hint);
+        m = m.replaceAll("\\s*\\(token `[^`]*`\\)", "")
+                .replaceAll("\\s*\\(although at least one Creator exists\\)", "")
+                .replaceAll("\\s*\\(no Creators, like default constructor, exist\\)", "")
+                .replaceAll("Enum class: ", "")
+                .replace("no String-argument constructor/factory method to deserialize from String value",
+                        "a text value is not allowed here")
+                .replace("no int/Int-argument constructor/factory method to deserialize from Number value",
+                        "a number is not allowed here")
+                .replace("no boolean/Boolean-argument constructor/factory method to deserialize from Boolean value",
+                        "true/false is not allowed here");
+        java.util.regex.Matcher enumValue = ENUM.matcher(m);
+        if (enumValue.find()) {
+            return "must be one of " + enumValue.group(3) + ", was " + enumValue.group(2);
+        }
+        java.util.regex.Matcher coerce = COERCE.matcher(m);
+        if (coerce.find()) {
+            return "must be " + jsonType(coerce.group(2)) + ", not " + given(coerce.group(1));
+        }
+        java.util.regex.Matcher shape = SHAPE.matcher(m);
+        if (shape.find()) {
+            return "must be " + jsonType(shape.group(1)) + ", not " + given(shape.group(2));
+        }
+        java.util.regex.Matcher types = TYPE.matcher(m);
+        StringBuilder out = new StringBuilder();
+        while (types.find()) {
+            types.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(jsonType(types.group(1))));
+        }
+        types.appendTail(out);
+        return out.toString().replace("JsonToken.", "").replaceAll("\\b(?:java|javax|org|com)\\.[\\w.$]+", "value");
+    }
+
+    private static final java.util.regex.Pattern TYPE = java.util.regex.Pattern.compile("`([^`]*)`");
+    private static final java.util.regex.Pattern ENUM = java.util.regex.Pattern.compile(
+            "^Cannot deserialize value of type `([^`]*)` from String (\"[^\"]*\"|'[^']*'):.*not one of the values "
+                    + "accepted for (?:Enum class: )?(\\[.*\\])");
+    private static final java.util.regex.Pattern SHAPE = java.util.regex.Pattern.compile(
+            "^Cannot (?:deserialize value of type|coerce \\w+ value .* to|construct instance of) `([^`]*)`"
+                    + "(?: value)?.*?\\b(String|Array|Object|Boolean|Integer|Floating-point)\\b");
+
+    private static final java.util.regex.Pattern COERCE = java.util.regex.Pattern.compile(
+            "^Cannot coerce (\\w+)[\\w -]* value .*? to `([^`]*)`");
+
+    private static String given(String jacksonShape) {
+        return switch (jacksonShape) {
+            case "String" -> "text";
+            case "Array" -> "a list";
+            case "Object" -> "an object";
+            case "Boolean" -> "true/false";
+            default -> "a number";
+        };
+    }
+
+    /** What a Java type is called in JSON terms. */
+    static String jsonType(String javaType) {
+        String t = javaType.replaceAll("<.*", "");
+        String simple = t.substring(t.lastIndexOf('.') + 1);
+        return switch (simple) {
+            case "String", "char", "Character" -> "text";
+            case "int", "Integer", "long", "Long", "short", "Short", "byte", "Byte", "BigInteger" -> "a whole number";
+            case "double", "Double", "float", "Float", "BigDecimal", "Number" -> "a number";
+            case "boolean", "Boolean" -> "true or false";
+            case "Instant", "OffsetDateTime", "ZonedDateTime", "LocalDateTime" -> "an ISO-8601 time";
+            case "Duration" -> "an ISO-8601 duration";
+            case "List", "Set", "Collection", "ArrayList", "HashSet" -> "a list";
+            case "Map", "HashMap", "LinkedHashMap" -> "an object";
+            default -> t.endsWith("[]") ? "a list" : t.startsWith("java") || t.contains(".") || t.contains("$")
+                    ? "an object" : "'" + t + "'";
+        };
     }
 
     /** "spec.nodes", "extraOptions[2]". */

@@ -51,7 +51,7 @@ public class JsonProviderTest {
         ApiException missing = rejected(JobSpec.class, "{\"coresPerNode\":1,\"gpusPerNode\":0}");
         assertEquals("nodes: is required", missing.getMessage());
         ApiException nested = rejected(JobSpec.class,
-                "{\"nodes\":1,\"coresPerNode\":1,\"gpusPerNode\":0,\"extraOptions\":[1,{}]}");
+                "{\"nodes\":1,\"coresPerNode\":1,\"gpusPerNode\":0,\"extraOptions\":[\"x\",{}]}");
         assertTrue(nested.getMessage(), nested.getMessage().startsWith("extraOptions[1]: "));
     }
 
@@ -79,5 +79,71 @@ public class JsonProviderTest {
         assertTrue(!provider.isWriteable(String.class, String.class, null, MediaType.APPLICATION_JSON_TYPE));
         assertTrue(!provider.isWriteable(JobInfo.class, JobInfo.class, null, MediaType.TEXT_HTML_TYPE));
         assertTrue(provider.isWriteable(JobInfo.class, JobInfo.class, null, MediaType.APPLICATION_JSON_TYPE));
+    }
+
+    public record Named(String name, Integer count, java.math.BigDecimal amount, Boolean flag,
+                        java.util.List<String> tags, org.scow.api.scheduler.JobState state) {
+    }
+
+    @Test
+    public void duplicateKeysAreRefusedNamingTheField() throws Exception {
+        ApiException e = rejected(Named.class, "{\"amount\":1,\"amount\":1000}");
+        assertEquals(400, e.status());
+        assertEquals("amount", e.body().details().get("field"));
+    }
+
+    @Test
+    public void numbersAndBooleansAreNotNames() throws Exception {
+        for (String v : new String[] {"true", "1.5", "7"}) {
+            ApiException e = rejected(Named.class, "{\"name\":" + v + "}");
+            assertEquals("name", e.body().details().get("field"));
+            assertTrue(e.getMessage(), e.getMessage().startsWith("name: must be text"));
+        }
+    }
+
+    @Test
+    public void messagesSpeakJsonNotJava() throws Exception {
+        String[] bodies = {"{\"count\":\"many\"}", "{\"count\":[1]}", "{\"amount\":{}}", "{\"flag\":\"yes\"}",
+            "{\"tags\":\"x\"}", "{\"tags\":[{}]}", "{\"state\":\"SLEEPING\"}", "{\"state\":3}", "[]", "\"x\"", "7",
+            "{\"name\":{}}", "{\"name\":[]}", "{\"count\":1e999999}", "{\"count\":99999999999}"};
+        for (String body : bodies) {
+            ApiException e = rejected(Named.class, body);
+            assertEquals(body, 400, e.status());
+            String m = e.body().message();
+            assertTrue(body + " -> " + m, !m.matches("(?s).*(java|org\\.scow|\\$|`|JsonToken|Creator|\\bclass\\b).*"));
+        }
+    }
+
+    @Test
+    public void aBodyThatStopsEarlyIsTheCallersFault() throws Exception {
+        java.io.InputStream broken = new java.io.InputStream() {
+            private int n;
+
+            @Override
+            public int read() throws java.io.IOException {
+                if (n++ < 5) {
+                    return "{\"na".charAt(Math.min(n - 1, 3));
+                }
+                throw new java.io.IOException(new java.util.concurrent.TimeoutException("Idle timeout expired"));
+            }
+        };
+        try {
+            provider.readFrom((Class) Named.class, Named.class, new java.lang.annotation.Annotation[0],
+                    MediaType.APPLICATION_JSON_TYPE, null, broken);
+            fail("read a broken body");
+        } catch (ApiException e) {
+            assertEquals(408, e.status());
+        }
+    }
+
+    @Test
+    public void errorBodiesNeverEchoLongValues() {
+        String huge = "x".repeat(1_000_000);
+        org.scow.rest.support.ErrorBody b = new org.scow.rest.support.ErrorBody("INVALID_ARGUMENT",
+                "userId: '" + huge + "' must be short", java.util.Map.of("field", huge, "user", huge + " y"));
+        assertTrue(b.message(), b.message().length() < 200);
+        assertTrue(b.message(), b.message().startsWith("userId: 'xxxx") && b.message().endsWith("must be short"));
+        assertTrue(b.details().values().stream().allMatch(v -> v.toString().length() < 100));
+        assertEquals("a?b? ok", new org.scow.rest.support.ErrorBody("X", "a\u0000b\u0007 ok", null).message());
     }
 }
