@@ -80,7 +80,8 @@ public class AuthorizationMatrixIT extends PlatformTestSupport {
         // billing records and statistics: tenant roles see their tenant, account owners their accounts
         rule("aowner,tadmin", "GET " + v1 + "/billing/payments", "GET " + v1 + "/billing/charges",
                 "GET " + v1 + "/billing/jobs", "GET " + v1 + "/billing/statistics");
-        rule("tadmin", "GET " + v1 + "/management/import", "POST " + v1 + "/management/import");
+        // a cluster's unclaimed accounts belong to no tenant: importing them is the platform admin's decision
+        rule("ADMIN", "GET " + v1 + "/management/import", "POST " + v1 + "/management/import");
         rule("AUTH", "GET " + v1 + "/job-templates", "POST " + v1 + "/job-templates",
                 "GET " + v1 + "/job-templates/{id}", "PUT " + v1 + "/job-templates/{id}",
                 "DELETE " + v1 + "/job-templates/{id}");

@@ -143,20 +143,27 @@ public class AuthResource {
     @POST
     @Path("password")
     @Authenticated
-    @Operation(summary = "Change the caller's own built-in password (oldPassword, newPassword)")
-    public Response changePassword(PasswordChange body) {
+    @Operation(summary = "Change the caller's own built-in password (oldPassword, newPassword). Every other session "
+            + "of the caller ends and all their API tokens are revoked; the answer says how many")
+    public AuthService.Ended changePassword(@CookieParam(SecurityFilter.COOKIE) String session,
+                                            PasswordChange body) {
         Params.body(body);
-        if (body.oldPassword() == null || body.newPassword() == null) {
-            throw ApiException.badField("newPassword", "oldPassword and newPassword are required");
+        if (body.oldPassword() == null) {
+            throw ApiException.badField("oldPassword", "is required");
         }
+        if (body.newPassword() == null) {
+            throw ApiException.badField("newPassword", "is required");
+        }
+        ScowPrincipal p = caller();
         try {
-            auth.builtin().changePassword(caller().userId(), body.oldPassword().toCharArray(),
+            auth.builtin().changePassword(p.userId(), body.oldPassword().toCharArray(),
                     body.newPassword().toCharArray());
         } catch (AuthException e) {
             throw mapped(e);
         }
-        auth.store().audit("PASSWORD_CHANGE", caller().userId(), ip(), null);
-        return Response.noContent().build();
+        auth.store().audit("PASSWORD_CHANGE", p.userId(), ip(), null);
+        // the session that changed the password stays; a token-authenticated change keeps no session at all
+        return auth.endCredentials(p.userId(), p.via().equals("session") ? session : null, ip(), "password change");
     }
 
     @POST
@@ -167,6 +174,8 @@ public class AuthResource {
     public Response createCredential(NewCredential body) {
         Params.body(body);
         Params.name("user", body.user());
+        refuseSystemAccount(body.user());
+        requireInScope(body.user());
         String type = body.backend() == null || body.backend().isBlank() ? "builtin" : body.backend().trim();
         AuthBackend backend = auth.backend(type).orElseThrow(() -> ApiException.badField("backend",
                 "no installed auth backend '" + type + "'; installed: " + auth.backendTypes()));
@@ -192,17 +201,26 @@ public class AuthResource {
     @PUT
     @Path("users/{user}/password")
     @Allow({Role.PLATFORM_ADMIN})
-    @Operation(summary = "Reset a user's built-in password (platform admin)")
-    public Response resetPassword(@PathParam("user") String user, PasswordReset body) {
+    @Operation(summary = "Reset a user's built-in password (platform admin); 404 when the user has none (create "
+            + "it with POST /api/v1/auth/users). Every session of the user ends and all their API tokens are revoked")
+    public AuthService.Ended resetPassword(@PathParam("user") String user, PasswordReset body) {
         Params.body(body);
         Params.name("user", user);
+        refuseSystemAccount(user);
+        if (body.password() == null) {
+            throw ApiException.badField("password", "is required");
+        }
+        if (!auth.store().hasCredential(user)) {
+            throw ApiException.notFound("USER_NOT_FOUND", "user '" + user + "' has no built-in password to reset; "
+                    + "give them one with POST /api/v1/auth/users", Map.of("user", user));
+        }
         try {
-            auth.builtin().resetPassword(user, body.password() == null ? null : body.password().toCharArray());
+            auth.builtin().resetPassword(user, body.password().toCharArray());
         } catch (AuthException e) {
             throw mapped(e);
         }
         auth.store().audit("PASSWORD_RESET", user, ip(), "by " + caller().userId());
-        return Response.noContent().build();
+        return auth.endCredentials(user, null, ip(), "password reset by " + caller().userId());
     }
 
     @POST
@@ -255,7 +273,10 @@ public class AuthResource {
     @Operation(summary = "Revoke an API token (own, or any for platform admins)")
     public AuthStore.Token revoke(@PathParam("id") String id) {
         ScowPrincipal p = caller();
-        long tokenId = Params.integer("id", id, 1, Integer.MAX_VALUE);
+        long tokenId = Params.integer("id", id, 1, Integer.MAX_VALUE, 0);
+        if (tokenId == 0) {
+            throw ApiException.badField("id", "is required");
+        }
         AuthStore.Token t = auth.store().token(tokenId)
                 .filter(x -> x.userId().equals(p.userId()) || isAdmin(p))
                 .orElseThrow(() -> ApiException.notFound("TOKEN_NOT_FOUND", "no token " + id, Map.of("id", id)));
@@ -271,6 +292,39 @@ public class AuthResource {
         Integer n = Params.integer("limit", limit, 1, 1000);
         return auth.store().audit(user == null || user.isBlank() ? null : Params.name("user", user),
                 n == null ? 100 : n);
+    }
+
+    /** 422 for root and other system accounts: they never get a password, whoever asks. */
+    private void refuseSystemAccount(String user) {
+        auth.systemAccount(user).ifPresent(why -> {
+            throw new ApiException(422, "SYSTEM_ACCOUNT", "user: " + why, Map.of("field", "user"));
+        });
+    }
+
+    /**
+     * A platform admin may give anyone a password. A tenant admin only a user of their own tenant that the platform
+     * already knows (created in management first) and who holds no platform role and is no other tenant's or
+     * their own tenant's administrator: giving such a user a password the caller knows would be a takeover. Users
+     * outside the scope are reported as not found, so a tenant admin cannot probe other tenants.
+     */
+    private void requireInScope(String user) {
+        ScowPrincipal p = caller();
+        if (isAdmin(p)) {
+            return;
+        }
+        UserRoles mine = p.roles();
+        UserRoles target = auth.rolesOf(user).orElse(null);
+        boolean inTenant = mine != null && mine.tenant() != null && mine.tenantRoles().contains(Role.TENANT_ADMIN)
+                && target != null && mine.tenant().equals(target.tenant());
+        if (!inTenant) {
+            throw ApiException.notFound("USER_NOT_FOUND", "no user '" + user + "' in your tenant; create the user "
+                    + "there first (POST /api/v1/management/users)", Map.of("user", user));
+        }
+        if (!target.platform().isEmpty() || !user.equals(p.userId()) && (target.tenantRoles().contains(
+                Role.TENANT_ADMIN) || target.tenantRoles().contains(Role.TENANT_FINANCE))) {
+            throw new ApiException(403, "FORBIDDEN", "user '" + user + "' holds an administrative role: only a "
+                    + "platform admin may give them a password", Map.of("user", user));
+        }
     }
 
     private ScowPrincipal caller() {

@@ -37,6 +37,7 @@ import org.scow.api.auth.UserIdentity;
 import org.scow.api.scheduler.Names;
 import org.scow.api.security.Role;
 import org.scow.api.security.RoleDirectory;
+import org.scow.api.security.SystemAccountPolicy;
 import org.scow.api.security.UserRoles;
 import org.scow.rest.support.RequestAuthenticator;
 import org.scow.rest.support.ScowPrincipal;
@@ -72,6 +73,8 @@ public class AuthService implements RequestAuthenticator {
 
     private final List<Backend> backends = new CopyOnWriteArrayList<>();
     private volatile RoleDirectory roles;
+    @Reference
+    private SystemAccountPolicy systemAccounts;
     private final BuiltinAuthBackend builtin;
     private final AuthStore store;
     private final AuthConfig config;
@@ -174,6 +177,13 @@ public class AuthService implements RequestAuthenticator {
             store.audit("LOGIN_RATE_LIMITED", userId, ip, null);
             return new LoginResult(Outcome.RATE_LIMITED, null, null, null, retry);
         }
+        if (systemAccount(userId).isPresent()) {
+            // never a session for root or a service account, whatever a backend would say about the password
+            perUser.failed(userKey);
+            perIp.failed(ipKey);
+            store.audit("LOGIN_FAILURE", userId, ip, "system account");
+            return new LoginResult(Outcome.BAD_CREDENTIALS, null, null, null, 0);
+        }
         Subject subject = new Subject.Builder(security).host(ip).buildSubject();
         try {
             subject.login(new UsernamePasswordToken(userId, password));
@@ -266,6 +276,34 @@ public class AuthService implements RequestAuthenticator {
                     : new UserRoles(userId, r.tenant(), platform, r.tenantRoles(), r.accounts());
         }
         return new ScowPrincipal(userId, r, via);
+    }
+
+    /** Why {@code userId} is a system account that may never sign in, hold a password or run jobs; empty if not. */
+    public Optional<String> systemAccount(String userId) {
+        SystemAccountPolicy p = systemAccounts;
+        return p == null ? Optional.of("the system account rule is not available yet") : p.refusal(userId);
+    }
+
+    /** What ending a user's other credentials did. */
+    public record Ended(int sessionsEnded, int tokensRevoked) {
+    }
+
+    /**
+     * After a password change or reset: ends every session of the user but {@code keepSessionId} and revokes all
+     * their API tokens, so whoever knew the old password (or took a token with it) is locked out at once.
+     */
+    public Ended endCredentials(String userId, String keepSessionId, String ip, String why) {
+        int sessions = store.deleteSessionsOf(userId, keepSessionId);
+        int tokens = store.revokeTokensOf(userId);
+        store.audit("CREDENTIALS_ENDED", userId, ip, why + ": " + sessions + " session(s) ended, " + tokens
+                + " token(s) revoked");
+        return new Ended(sessions, tokens);
+    }
+
+    /** The roles the directory gives a user, if it knows them. */
+    public Optional<UserRoles> rolesOf(String userId) {
+        RoleDirectory dir = roles;
+        return dir == null ? Optional.empty() : dir.rolesOf(userId);
     }
 
     /** Whether the role directory (management) is there to give callers their roles. */

@@ -194,6 +194,19 @@ public class AuthStore {
                 .executeUpdate());
     }
 
+    /** Ends every session of {@code userId} except {@code keepId} (may be null); answers how many ended. */
+    public int deleteSessionsOf(String userId, String keepId) {
+        return write(em -> em.createQuery("delete from SessionEntity s where s.userId = :u and s.id <> :keep")
+                .setParameter("u", userId).setParameter("keep", keepId == null ? "" : keepId).executeUpdate());
+    }
+
+    /** Revokes every API token of {@code userId} that is not revoked yet; answers how many. */
+    public int revokeTokensOf(String userId) {
+        return write(em -> em.createQuery("update TokenEntity t set t.revokedAt = :t where t.userId = :u "
+                + "and t.revokedAt is null").setParameter("t", clock.instant()).setParameter("u", userId)
+                .executeUpdate());
+    }
+
     /** Sessions whose last access is after {@code since} (older ones have expired everywhere). */
     public List<StoredSession> sessionsActiveSince(Instant since) {
         return read(em -> em.createQuery("select s from SessionEntity s where s.lastAccessAt > :t", SessionEntity.class)

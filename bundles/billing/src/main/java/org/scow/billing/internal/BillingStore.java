@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -100,13 +101,24 @@ public class BillingStore implements BlockFacts {
 
     public Balance pay(Actor actor, String targetType, String target, BigDecimal amount, String method,
                        String comment) {
-        return audited(actor, "PAY", targetType, target, params("amount", amount, "method", method, "comment",
-                comment), () -> {
+        return pay(actor, targetType, target, amount, method, comment, null);
+    }
+
+    /**
+     * Tops up an account or tenant. With an idempotency key, a repeated call with the same key answers the first
+     * call's balance and moves nothing (see {@link IdempotencyKeys}).
+     */
+    public Balance pay(Actor actor, String targetType, String target, BigDecimal amount, String method,
+                       String comment, String idempotencyKey) {
+        String key = IdempotencyKeys.check(idempotencyKey);
+        String fp = IdempotencyKeys.fingerprint("PAY", targetType, target, amount, method, comment);
+        return idempotent(actor, "PAY", targetType, target, key, fp, () -> audited(actor, "PAY", targetType, target,
+                params("amount", amount, "method", method, "comment", comment), () -> {
             BigDecimal m = Money.positive("amount", amount);
             checkText("method", method, 64);
             checkText("comment", comment, 1000);
             String tenant = resolve(targetType, target);
-            boolean flipped = tx(em -> {
+            Moved moved = tx(em -> {
                 PayRecordEntity p = new PayRecordEntity();
                 p.targetType = targetType;
                 p.target = target;
@@ -117,22 +129,32 @@ public class BillingStore implements BlockFacts {
                 p.sourceIp = actor.sourceIp();
                 p.paidAt = now();
                 em.persist(p);
-                return ACCOUNT.equals(targetType) ? addToAccount(em, target, m) : addToTenant(em, tenant, m);
+                boolean flipped = ACCOUNT.equals(targetType) ? addToAccount(em, target, m)
+                        : addToTenant(em, tenant, m);
+                return remembered(em, actor, key, "PAY", fp, targetType, target, flipped);
             });
-            if (flipped) {
+            if (moved.flipped()) {
                 notifyChanged(target);
             }
             return balance(targetType, target);
-        });
+        }));
     }
 
-    /** A charge by hand (e.g. storage or a correction), recorded as kind MANUAL. */
     public Balance charge(Actor actor, String targetType, String target, BigDecimal amount, String comment) {
-        return audited(actor, "CHARGE", targetType, target, params("amount", amount, "comment", comment), () -> {
+        return charge(actor, targetType, target, amount, comment, null);
+    }
+
+    /** A charge by hand (e.g. storage or a correction), recorded as kind MANUAL; idempotent like {@link #pay}. */
+    public Balance charge(Actor actor, String targetType, String target, BigDecimal amount, String comment,
+                          String idempotencyKey) {
+        String key = IdempotencyKeys.check(idempotencyKey);
+        String fp = IdempotencyKeys.fingerprint("CHARGE", targetType, target, amount, comment);
+        return idempotent(actor, "CHARGE", targetType, target, key, fp, () -> audited(actor, "CHARGE", targetType,
+                target, params("amount", amount, "comment", comment), () -> {
             BigDecimal m = Money.positive("amount", amount);
             checkText("comment", comment, 1000);
             String tenant = resolve(targetType, target);
-            boolean flipped = tx(em -> {
+            Moved moved = tx(em -> {
                 ChargeRecordEntity c = new ChargeRecordEntity();
                 c.targetType = targetType;
                 c.target = target;
@@ -142,27 +164,72 @@ public class BillingStore implements BlockFacts {
                 c.comment = comment;
                 c.chargedAt = now();
                 em.persist(c);
-                return ACCOUNT.equals(targetType) ? addToAccount(em, target, m.negate())
+                boolean flipped = ACCOUNT.equals(targetType) ? addToAccount(em, target, m.negate())
                         : addToTenant(em, tenant, m.negate());
+                return remembered(em, actor, key, "CHARGE", fp, targetType, target, flipped);
             });
-            if (flipped) {
+            if (moved.flipped()) {
                 notifyChanged(target);
             }
             return balance(targetType, target);
-        });
+        }));
+    }
+
+    /** What a money write did inside its transaction. */
+    private record Moved(boolean flipped) {
+    }
+
+    private Moved remembered(EntityManager em, Actor actor, String key, String op, String fp, String targetType,
+                             String target, boolean flipped) {
+        if (key != null) {
+            em.flush();
+            IdempotencyKeys.remember(em, actor.userId(), key, op, fp, balanceIn(em, targetType, target), now());
+        }
+        return new Moved(flipped);
+    }
+
+    /**
+     * Runs a money write once per key: a key seen before answers the remembered balance (audited as a replay); two
+     * tries racing with one key both insert it, the database's primary key lets one commit, and the loser answers
+     * the winner's result.
+     */
+    private Balance idempotent(Actor actor, String op, String targetType, String target, String key, String fp,
+                               Supplier<Balance> write) {
+        if (key == null) {
+            return write.get();
+        }
+        Actor who = actor == null ? Actor.SYSTEM : actor;
+        Optional<Balance> prior = read(em -> IdempotencyKeys.replay(em, who.userId(), key, fp));
+        if (prior.isEmpty()) {
+            try {
+                return write.get();
+            } catch (javax.persistence.PersistenceException e) {
+                prior = read(em -> IdempotencyKeys.replay(em, who.userId(), key, fp));
+                if (prior.isEmpty()) {
+                    throw e;
+                }
+            }
+        }
+        audit.record(who, op + "_REPLAYED", targetType, target, Map.of(IdempotencyKeys.HEADER, key), true,
+                "answered from the first request with this key; nothing moved");
+        return prior.get();
     }
 
     public Balance balance(String targetType, String target) {
-        String tenant = resolve(targetType, target);
-        return read(em -> {
-            if (ACCOUNT.equals(targetType)) {
-                AccountBalanceEntity b = em.find(AccountBalanceEntity.class, target);
-                BigDecimal threshold = b.threshold != null ? b.threshold : tenantThreshold(em, tenant);
-                return new Balance(ACCOUNT, target, b.balance, threshold, b.balance.compareTo(threshold) <= 0);
-            }
-            TenantBalanceEntity t = em.find(TenantBalanceEntity.class, target);
-            return new Balance(TENANT, target, t.balance, t.accountThreshold, null);
-        });
+        resolve(targetType, target);
+        return read(em -> balanceIn(em, targetType, target));
+    }
+
+    private Balance balanceIn(EntityManager em, String targetType, String target) {
+        if (ACCOUNT.equals(targetType)) {
+            AccountBalanceEntity b = em.find(AccountBalanceEntity.class, target);
+            em.refresh(b);
+            BigDecimal threshold = b.threshold != null ? b.threshold : tenantThreshold(em, b.tenant);
+            return new Balance(ACCOUNT, target, b.balance, threshold, b.balance.compareTo(threshold) <= 0);
+        }
+        TenantBalanceEntity t = em.find(TenantBalanceEntity.class, target);
+        em.refresh(t);
+        return new Balance(TENANT, target, t.balance, t.accountThreshold, null);
     }
 
     /** Block threshold of one account; null falls back to its tenant's default. */
@@ -910,6 +977,9 @@ public class BillingStore implements BlockFacts {
 
     /** Adds delta atomically; answers whether the account's at-or-below-threshold state flipped. */
     private boolean addToAccount(EntityManager em, String account, BigDecimal delta) {
+        Money.checkSum("amount", "account '" + account + "'", em.createQuery("SELECT b.balance FROM "
+                + "AccountBalanceEntity b WHERE b.account = :a", BigDecimal.class).setParameter("a", account)
+                .getResultList().stream().findFirst().orElse(BigDecimal.ZERO), delta);
         int n = em.createQuery("UPDATE AccountBalanceEntity b SET b.balance = b.balance + :d WHERE b.account = :a")
                 .setParameter("d", delta).setParameter("a", account).executeUpdate();
         if (n != 1) {
@@ -929,6 +999,9 @@ public class BillingStore implements BlockFacts {
     }
 
     private boolean addToTenant(EntityManager em, String tenant, BigDecimal delta) {
+        Money.checkSum("amount", "tenant '" + tenant + "'", em.createQuery("SELECT b.balance FROM "
+                + "TenantBalanceEntity b WHERE b.tenant = :t", BigDecimal.class).setParameter("t", tenant)
+                .getResultList().stream().findFirst().orElse(BigDecimal.ZERO), delta);
         int n = em.createQuery("UPDATE TenantBalanceEntity b SET b.balance = b.balance + :d WHERE b.tenant = :t")
                 .setParameter("d", delta).setParameter("t", tenant).executeUpdate();
         if (n != 1) {

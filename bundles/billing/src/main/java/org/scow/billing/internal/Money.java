@@ -45,6 +45,18 @@ public final class Money {
         return v.setScale(SCALE, RoundingMode.UNNECESSARY);
     }
 
+    /**
+     * 400 when adding {@code delta} to {@code balance} would leave the range the database stores: the request is
+     * refused before the write, instead of failing in the database as a server error.
+     */
+    public static void checkSum(String field, String what, BigDecimal balance, BigDecimal delta) {
+        if (balance.add(delta).abs().compareTo(MAX) >= 0) {
+            throw ManagementException.invalid(field, "would take the balance of " + what + " beyond the largest "
+                    + "amount the platform stores (" + MAX.subtract(BigDecimal.ONE.movePointLeft(SCALE)).toPlainString()
+                    + ")");
+        }
+    }
+
     public static BigDecimal of(String s) {
         return new BigDecimal(s).setScale(SCALE, RoundingMode.UNNECESSARY);
     }

@@ -15,6 +15,7 @@ import javax.servlet.http.HttpServletRequest;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.DELETE;
 import javax.ws.rs.GET;
+import javax.ws.rs.HeaderParam;
 import javax.ws.rs.POST;
 import javax.ws.rs.PUT;
 import javax.ws.rs.Path;
@@ -91,6 +92,12 @@ public class BillingResource {
                                String amount, Instant validFrom, String comment) {
     }
 
+    /**
+     * Header of payments and charges: the same key again answers the first request's result and moves nothing. Keys
+     * belong to the signed-in caller; a retrying client sends the key it chose for the first try.
+     */
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
     private Actor actor() {
         String user = null;
         String ip = null;
@@ -155,38 +162,43 @@ public class BillingResource {
 
     @POST
     @Path("accounts/{account}/payments")
-    @Operation(summary = "Top up an account; lifts its balance block at once if the balance rises above the threshold")
+    @Operation(summary = "Top up an account; lifts its balance block at once if the balance rises above the threshold. "
+            + "Send an Idempotency-Key header to make retries safe")
     @Allow({Role.TENANT_FINANCE, Role.PLATFORM_FINANCE})
-    public Balance payAccount(@PathParam("account") String account, PaymentRequest body) {
+    public Balance payAccount(@PathParam("account") String account, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
+                              PaymentRequest body) {
         Params.body(body);
-        return store().pay(actor(), BillingStore.ACCOUNT, account, body.amount(), body.method(), body.comment());
+        return store().pay(actor(), BillingStore.ACCOUNT, account, body.amount(), body.method(), body.comment(), idempotencyKey);
     }
 
     @POST
     @Path("tenants/{tenant}/payments")
     @Operation(summary = "Top up a tenant")
     @Allow({Role.PLATFORM_FINANCE})
-    public Balance payTenant(@PathParam("tenant") String tenant, PaymentRequest body) {
+    public Balance payTenant(@PathParam("tenant") String tenant, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
+                              PaymentRequest body) {
         Params.body(body);
-        return store().pay(actor(), BillingStore.TENANT, tenant, body.amount(), body.method(), body.comment());
+        return store().pay(actor(), BillingStore.TENANT, tenant, body.amount(), body.method(), body.comment(), idempotencyKey);
     }
 
     @POST
     @Path("accounts/{account}/charges")
-    @Operation(summary = "Charge an account by hand")
+    @Operation(summary = "Charge an account by hand (Idempotency-Key: retries charge once)")
     @Allow({Role.TENANT_FINANCE, Role.PLATFORM_FINANCE})
-    public Balance chargeAccount(@PathParam("account") String account, ChargeRequest body) {
+    public Balance chargeAccount(@PathParam("account") String account, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
+                              ChargeRequest body) {
         Params.body(body);
-        return store().charge(actor(), BillingStore.ACCOUNT, account, body.amount(), body.comment());
+        return store().charge(actor(), BillingStore.ACCOUNT, account, body.amount(), body.comment(), idempotencyKey);
     }
 
     @POST
     @Path("tenants/{tenant}/charges")
     @Operation(summary = "Charge a tenant by hand")
     @Allow({Role.PLATFORM_FINANCE})
-    public Balance chargeTenant(@PathParam("tenant") String tenant, ChargeRequest body) {
+    public Balance chargeTenant(@PathParam("tenant") String tenant, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
+                              ChargeRequest body) {
         Params.body(body);
-        return store().charge(actor(), BillingStore.TENANT, tenant, body.amount(), body.comment());
+        return store().charge(actor(), BillingStore.TENANT, tenant, body.amount(), body.comment(), idempotencyKey);
     }
 
     @PUT
@@ -432,6 +444,7 @@ public class BillingResource {
     @Operation(summary = "Remove a user's job-charge limit (unblocks them if it blocked them)")
     @Allow({Role.ACCOUNT_OWNER, Role.ACCOUNT_ADMIN, Role.TENANT_ADMIN})
     public BillingStore.UserLimit cancelLimit(@PathParam("account") String account, @PathParam("user") String user) {
+        requireOutranks(account, user);
         return store().cancelUserLimit(actor(), account, user);
     }
 
@@ -440,6 +453,7 @@ public class BillingResource {
     @Operation(summary = "Reset what a user used against their limit to zero")
     @Allow({Role.ACCOUNT_OWNER, Role.ACCOUNT_ADMIN, Role.TENANT_ADMIN})
     public BillingStore.UserLimit resetLimit(@PathParam("account") String account, @PathParam("user") String user) {
+        requireOutranks(account, user);
         return store().resetUserUsage(actor(), account, user);
     }
 
@@ -449,6 +463,19 @@ public class BillingResource {
     @Allow({Role.PLATFORM_ADMIN})
     public List<Object> fetch(@QueryParam("cluster") String cluster) {
         return billing.fetchNow(blank(cluster));
+    }
+
+    /** An account admin sets no limit on the account's owner or another admin. */
+    private void requireOutranks(String account, String user) {
+        Model.Account a = management.account(account).orElseThrow(() -> ManagementException.notFound("account",
+                account));
+        Role target = a.members().stream().filter(m -> m.userId().equals(user)).findFirst()
+                .map(m -> switch (m.role()) {
+                    case OWNER -> Role.ACCOUNT_OWNER;
+                    case ADMIN -> Role.ACCOUNT_ADMIN;
+                    case USER -> Role.ACCOUNT_USER;
+                }).orElse(null);
+        Caller.requireOutranks(security, account, a.tenant(), target);
     }
 
     private static String blank(String s) {

@@ -106,6 +106,70 @@ public class BillingStoreTest {
     }
 
     @Test
+    public void aPaymentRetriedWithItsKeyPaysOnce() throws Exception {
+        BillingStore.Balance first = billing.pay(FIN, BillingStore.ACCOUNT, "a_bob", new BigDecimal("10"), "bank",
+                "top-up", "pay-0001");
+        BillingStore.Balance again = billing.pay(FIN, BillingStore.ACCOUNT, "a_bob", new BigDecimal("10"), "bank",
+                "top-up", "pay-0001");
+        assertEquals(new BigDecimal("10.0000"), accountBalance());
+        assertEquals(first.balance(), again.balance());
+        assertEquals(1, billing.payments(BillingStore.ACCOUNT, "a_bob", null, null, 100).size());
+        // the same key for another request is the client's mistake, not a replay of something else
+        try {
+            billing.pay(FIN, BillingStore.ACCOUNT, "a_bob", new BigDecimal("1000"), "bank", "top-up", "pay-0001");
+            fail("a reused key paid");
+        } catch (ManagementException e) {
+            assertEquals(422, e.status());
+        }
+        // another caller's key of the same name is another key
+        billing.pay(new Actor("finance2", null), BillingStore.ACCOUNT, "a_bob", new BigDecimal("10"), "bank",
+                "top-up", "pay-0001");
+        assertEquals(new BigDecimal("20.0000"), accountBalance());
+        // charges too, and concurrently: sixteen tries of one key charge once
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Callable<BillingStore.Balance>> tries = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            tries.add(() -> billing.charge(FIN, BillingStore.ACCOUNT, "a_bob", new BigDecimal("3"), "storage",
+                    "charge-42"));
+        }
+        try {
+            for (Future<BillingStore.Balance> f : pool.invokeAll(tries)) {
+                assertEquals(new BigDecimal("17.0000"), f.get().balance());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(new BigDecimal("17.0000"), accountBalance());
+        assertEquals(1, billing.charges(BillingStore.ACCOUNT, "a_bob", null, null, 100).size());
+        try {
+            billing.pay(FIN, BillingStore.ACCOUNT, "a_bob", BigDecimal.ONE, null, null, "bad key with spaces");
+            fail("a malformed key was taken");
+        } catch (ManagementException e) {
+            assertEquals(400, e.status());
+        }
+    }
+
+    @Test
+    public void anAmountBeyondWhatTheDatabaseStoresIsRefusedNamingTheField() {
+        BigDecimal huge = new BigDecimal("999999999999999.9999");
+        billing.pay(FIN, BillingStore.ACCOUNT, "a_bob", huge, "bank", null);
+        try {
+            billing.pay(FIN, BillingStore.ACCOUNT, "a_bob", huge, "bank", null);
+            fail("the balance overflowed");
+        } catch (ManagementException e) {
+            assertEquals(400, e.status());
+            assertEquals("amount", e.details().get("field"));
+        }
+        try {
+            billing.pay(FIN, BillingStore.TENANT, "default", new BigDecimal("1000000000000000"), "bank", null);
+            fail("took an amount beyond the column");
+        } catch (ManagementException e) {
+            assertEquals("amount", e.details().get("field"));
+        }
+        assertEquals(huge, accountBalance());
+    }
+
+    @Test
     public void thousandConcurrentPaysAndChargesLeaveTheExactBalance() throws Exception {
         billing.pay(FIN, BillingStore.ACCOUNT, "a_bob", new BigDecimal("1000"), "bank", "initial");
         ExecutorService pool = Executors.newFixedThreadPool(16);

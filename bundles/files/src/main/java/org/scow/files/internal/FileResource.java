@@ -120,8 +120,8 @@ public class FileResource {
             @QueryParam("offset") String offsetParam, @QueryParam("limit") String limitParam,
             @QueryParam("sort") @DefaultValue("name") String sort, @Context SecurityContext sc) {
         String path = RemotePaths.check("path", rawPath);
-        int offset = offsetParam == null ? 0 : Params.integer("offset", offsetParam, 0, Integer.MAX_VALUE);
-        int limit = limitParam == null ? 200 : Params.integer("limit", limitParam, 1, MAX_PAGE);
+        int offset = Params.integer("offset", offsetParam, 0, Integer.MAX_VALUE, 0);
+        int limit = Params.integer("limit", limitParam, 1, MAX_PAGE, 200);
         Comparator<FileEntry> order = RemoteFiles.order(sort);
         if (order == null) {
             throw ApiException.badField("sort", "must be name, size, modifiedAt or type, optionally prefixed by '-'");
@@ -399,7 +399,7 @@ public class FileResource {
     public Received chunk(@PathParam("cluster") String cluster, @PathParam("id") String id,
             @QueryParam("offset") String offsetParam, InputStream body, @Context SecurityContext sc) {
         Upload u = decode(id);
-        if (offsetParam == null) {
+        if (offsetParam == null || offsetParam.isBlank()) {
             throw ApiException.badField("offset", "is required");
         }
         long offset;

@@ -6,6 +6,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.scow.api.security.RoleDirectory;
+import org.scow.api.security.SystemAccountPolicy;
 import org.scow.management.AuditLog;
 import org.scow.management.ManagementService;
 import org.scow.persistence.Database;
@@ -31,8 +32,10 @@ public class ManagementComponent extends ManagementStore {
 
     @Activate
     public ManagementComponent(@Reference(target = "(osgi.unit.name=scow-management)") EntityManagerFactory emf,
-                               @Reference Database database, Config config) {
+                               @Reference Database database, @Reference SystemAccountPolicy systemAccounts,
+                               Config config) {
         super(emf, Clock.systemUTC());
+        systemAccounts(systemAccounts);
         database.migrate(CHANGELOG, ManagementComponent.class.getClassLoader());
         bootstrap(config.defaultTenant(), config.initialAdmin());
     }

@@ -21,6 +21,7 @@ import javax.persistence.TypedQuery;
 import org.scow.api.scheduler.Names;
 import org.scow.api.security.Role;
 import org.scow.api.security.RoleDirectory;
+import org.scow.api.security.SystemAccountPolicy;
 import org.scow.api.security.UserRoles;
 import org.scow.management.AccountRole;
 import org.scow.management.Actor;
@@ -47,10 +48,16 @@ public class ManagementStore implements ManagementService, RoleDirectory, AuditL
     private final Clock clock;
     private volatile Consumer<String> accountChanged = a -> { };
     private volatile java.util.function.BiConsumer<String, String> memberRemoved = (a, u) -> { };
+    private volatile SystemAccountPolicy systemAccounts;
 
     public ManagementStore(EntityManagerFactory emf, Clock clock) {
         this.emf = emf;
         this.clock = clock;
+    }
+
+    /** The rule that keeps system accounts (root, uids below the minimum) from becoming platform users. */
+    public void systemAccounts(SystemAccountPolicy policy) {
+        this.systemAccounts = policy;
     }
 
     /** Called with an account's name after a committed change that may alter what clusters must allow. */
@@ -130,6 +137,9 @@ public class ManagementStore implements ManagementService, RoleDirectory, AuditL
         return audited(actor, "CREATE_USER", "USER", userId, params("userId", userId, "name", name, "email", email,
                 "tenant", tenant), em -> {
             checkName("userId", userId);
+            (systemAccounts == null ? Optional.<String>empty() : systemAccounts.refusal(userId)).ifPresent(why -> {
+                throw new ManagementException(422, "SYSTEM_ACCOUNT", "userId: " + why, Map.of("field", "userId"));
+            });
             checkText("name", name);
             checkText("email", email);
             if (email != null && !email.isBlank() && !email.matches("[^@\\s]+@[^@\\s]+")) {

@@ -142,6 +142,12 @@ public class ManagementResource {
         throw Caller.forbidden();
     }
 
+    /** An account admin acts on the account's plain users only, never on its owner or another admin (403). */
+    private void requireOutranks(String account, String user) {
+        Caller.requireOutranks(security, account, management.account(account).map(Account::tenant).orElse(null),
+                roles.rolesOf(user).map(r -> r.accounts().get(account)).orElse(null));
+    }
+
     private Actor actor() {
         return RequestActor.of(headers, request, security);
     }
@@ -173,12 +179,12 @@ public class ManagementResource {
 
     @POST
     @Path("users")
-    @Operation(summary = "Create a user in a tenant")
+    @Operation(summary = "Create a user in a tenant (tenant admins: their own tenant, the default)")
     @Allow({Role.TENANT_ADMIN})
     public Response createUser(NewUser body) {
         Params.body(body);
         return Response.status(201).entity(management.createUser(actor(), body.userId(), body.name(), body.email(),
-                body.tenant())).build();
+                targetTenant(body.tenant()))).build();
     }
 
     @GET
@@ -235,12 +241,28 @@ public class ManagementResource {
 
     @POST
     @Path("accounts")
-    @Operation(summary = "Create an account with its owner; it is created on every online cluster")
+    @Operation(summary = "Create an account with its owner; it is created on every online cluster (tenant admins: "
+            + "in their own tenant, the default)")
     @Allow({Role.TENANT_ADMIN})
     public Response createAccount(NewAccount body) {
         Params.body(body);
-        return Response.status(201).entity(management.createAccount(actor(), body.name(), body.tenant(),
-                body.owner(), body.comment())).build();
+        return Response.status(201).entity(management.createAccount(actor(), body.name(),
+                targetTenant(body.tenant()), body.owner(), body.comment())).build();
+    }
+
+    /**
+     * The tenant a write goes to: whatever a platform admin names; for a tenant admin their own tenant, and naming
+     * another one is refused (403) instead of being quietly redirected.
+     */
+    private String targetTenant(String requested) {
+        if (Caller.isPlatformAdmin(security)) {
+            return requested;
+        }
+        String own = callerTenantUnlessAdmin(requested);
+        if (own == null) {
+            throw Caller.forbidden();
+        }
+        return own;
     }
 
     @GET
@@ -266,6 +288,7 @@ public class ManagementResource {
     @Operation(summary = "Remove a user from an account (not its owner)")
     @Allow({Role.ACCOUNT_OWNER, Role.ACCOUNT_ADMIN, Role.TENANT_ADMIN})
     public Response removeMember(@PathParam("account") String account, @PathParam("user") String user) {
+        requireOutranks(account, user);
         management.removeUserFromAccount(actor(), account, user);
         return Response.noContent().build();
     }
@@ -319,6 +342,7 @@ public class ManagementResource {
     @Operation(summary = "Block a user in an account by hand")
     @Allow({Role.ACCOUNT_OWNER, Role.ACCOUNT_ADMIN, Role.TENANT_ADMIN})
     public Member blockUser(@PathParam("account") String account, @PathParam("user") String user) {
+        requireOutranks(account, user);
         return management.blockUser(actor(), account, user);
     }
 
@@ -327,6 +351,7 @@ public class ManagementResource {
     @Operation(summary = "Lift the manual block of a user in an account")
     @Allow({Role.ACCOUNT_OWNER, Role.ACCOUNT_ADMIN, Role.TENANT_ADMIN})
     public Member unblockUser(@PathParam("account") String account, @PathParam("user") String user) {
+        requireOutranks(account, user);
         return management.unblockUser(actor(), account, user);
     }
 
@@ -351,8 +376,9 @@ public class ManagementResource {
 
     @GET
     @Path("import")
-    @Operation(summary = "Accounts and users a cluster already has, and whether the platform knows each account")
-    @Allow({Role.TENANT_ADMIN})
+    @Operation(summary = "Accounts and users a cluster already has, and whether the platform knows each account "
+            + "(platform admins: a cluster's accounts belong to no tenant until imported)")
+    @Allow({Role.PLATFORM_ADMIN})
     public ImportPreview importPreview(@QueryParam("cluster") String cluster) {
         return new ImportPreview(cluster, importer().preview(blankToNull(cluster)));
     }
@@ -360,8 +386,9 @@ public class ManagementResource {
     @POST
     @Path("import")
     @Operation(summary = "Import chosen accounts of a cluster into a tenant (owner: the cluster's unless given; "
-            + "whitelist: optional), creating missing users and members; running it again creates nothing")
-    @Allow({Role.TENANT_ADMIN})
+            + "whitelist: optional), creating missing users and members; running it again creates nothing (platform "
+            + "admins)")
+    @Allow({Role.PLATFORM_ADMIN})
     public ClusterImport.Report importAccounts(ImportRequest body) {
         Params.body(body);
         if (blankToNull(body.tenant()) == null) {

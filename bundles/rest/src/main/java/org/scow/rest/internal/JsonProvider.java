@@ -68,6 +68,11 @@ public class JsonProvider implements MessageBodyReader<Object>, MessageBodyWrite
             if (dup.find()) {
                 throw ApiException.badField(dup.group(1), "is given more than once");
             }
+            String current = e instanceof com.fasterxml.jackson.core.exc.StreamReadException r
+                    && r.getProcessor() != null ? currentName(r.getProcessor()) : null;
+            if (e instanceof com.fasterxml.jackson.core.exc.InputCoercionException && current != null) {
+                throw ApiException.badField(current, "is out of range");
+            }
             throw new ApiException(400, "MALFORMED_JSON", "request body is not valid JSON: "
                     + problem(String.valueOf(e.getOriginalMessage())),
                     Map.of("line", e.getLocation() == null ? 0 : e.getLocation().getLineNr()));
@@ -75,6 +80,14 @@ public class JsonProvider implements MessageBodyReader<Object>, MessageBodyWrite
             throw e;
         } catch (IOException e) {
             throw incomplete(e);
+        }
+    }
+
+    private static String currentName(com.fasterxml.jackson.core.JsonParser p) {
+        try {
+            return p.currentName();
+        } catch (RuntimeException | java.io.IOException e) {
+            return null;
         }
     }
 

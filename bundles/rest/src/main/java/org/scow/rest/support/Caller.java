@@ -81,6 +81,32 @@ public final class Caller {
         }
     }
 
+    /**
+     * Inside an account the roles rank OWNER over ADMIN over USER: 403 when the caller's only standing in
+     * {@code account} is ACCOUNT_ADMIN and the member acted on ({@code targetRole}, null for none) is the owner or
+     * another admin. Platform admins, the account's tenant admins and its owner outrank everyone in it.
+     */
+    public static void requireOutranks(SecurityContext sc, String account, String accountTenant, Role targetRole) {
+        if (isPlatformAdmin(sc)) {
+            return;
+        }
+        ScowPrincipal p = principal(sc);
+        UserRoles r = p == null ? null : p.roles();
+        if (r == null) {
+            throw forbidden();
+        }
+        if (accountTenant != null && accountTenant.equals(r.tenant()) && r.tenantRoles().contains(Role.TENANT_ADMIN)
+                || r.accounts().get(account) == Role.ACCOUNT_OWNER) {
+            return;
+        }
+        if (r.accounts().get(account) == Role.ACCOUNT_ADMIN
+                && (targetRole == null || targetRole == Role.ACCOUNT_USER)) {
+            return;
+        }
+        throw new ApiException(403, "FORBIDDEN", "an account admin may not act on the account's owner or other "
+                + "admins", Map.of());
+    }
+
     public static ApiException unauthenticated() {
         return new ApiException(401, "UNAUTHENTICATED", "sign in first (POST /api/v1/auth/login) or send a bearer token",
                 Map.of());

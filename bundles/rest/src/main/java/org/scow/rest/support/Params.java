@@ -32,6 +32,12 @@ public final class Params {
         }
     }
 
+    /** {@link #integer(String, String, int, int)} with a default for an absent or empty parameter ({@code limit=}). */
+    public static int integer(String name, String value, int min, int max, int absent) {
+        Integer v = integer(name, value, min, max);
+        return v == null ? absent : v;
+    }
+
     public static Instant instant(String name, String value) {
         if (value == null || value.isBlank()) {
             return null;
@@ -72,6 +78,9 @@ public final class Params {
 
     /** Accepts {@code end_time}, {@code END_TIME} and {@code endTime}. */
     public static <E extends Enum<E>> E enumValue(String param, String value, Class<E> type) {
+        if (value == null || value.isBlank()) {
+            throw ApiException.badField(param, "is required: one of " + Arrays.toString(type.getEnumConstants()));
+        }
         String key = value.trim().replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
         try {
             return Enum.valueOf(type, key);

@@ -43,13 +43,14 @@ import org.scow.api.scheduler.SchedulerException;
 import org.scow.api.scheduler.SubmittedJob;
 import org.scow.api.scheduler.TimeRange;
 import org.scow.api.security.RoleDirectory;
+import org.scow.api.security.SystemAccountPolicy;
 import org.scow.rest.support.ApiException;
 import org.scow.rest.support.ScowPrincipal;
 import org.scow.rest.support.Params;
 
 /**
- * Jobs of one cluster. Until the auth issue lands the acting user is a request field ({@code user}); then it comes
- * from the authenticated principal and the field must match it.
+ * Jobs of one cluster. The job's user is a request field ({@code user}): the signed-in caller themselves, or anyone
+ * for a platform admin. System accounts (root, uids below the minimum) never get a job, whoever asks.
  */
 @Component(service = JobResource.class)
 @JaxrsResource
@@ -72,6 +73,9 @@ public class JobResource {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile RoleDirectory roleDirectory;
+
+    @Reference
+    private SystemAccountPolicy systemAccounts;
 
     /** A raw batch script whose directives carry the options. */
     public record ScriptSubmission(String user, String script, String workingDirectory) {
@@ -147,6 +151,7 @@ public class JobResource {
     @Authenticated
     public Response submit(@PathParam("cluster") String cluster, JobSpec spec) throws SchedulerException {
         Params.body(spec).validate();
+        refuseSystemAccount(spec.user());
         requireSelf(spec.user());
         SubmittedJob job = ClusterAccess.driver(registry, cluster).submitJob(spec);
         submitted(cluster, job, spec.user());
@@ -159,6 +164,7 @@ public class JobResource {
     @Authenticated
     public Response submitScript(@PathParam("cluster") String cluster, ScriptSubmission s) throws SchedulerException {
         Params.name("user", Params.body(s).user());
+        refuseSystemAccount(s.user());
         requireSelf(s.user());
         if (s.script() == null || s.script().isBlank()) {
             throw ApiException.badField("script", "must not be empty");
@@ -285,5 +291,12 @@ public class JobResource {
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
+    }
+
+    /** 422 before anything reaches a scheduler: the schedulers refuse too, but the platform never asks. */
+    private void refuseSystemAccount(String user) {
+        systemAccounts.refusal(user).ifPresent(why -> {
+            throw new ApiException(422, "SYSTEM_ACCOUNT", "user: " + why, Map.of("field", "user"));
+        });
     }
 }

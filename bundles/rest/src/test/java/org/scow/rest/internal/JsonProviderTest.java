@@ -146,4 +146,30 @@ public class JsonProviderTest {
         assertTrue(b.details().values().stream().allMatch(v -> v.toString().length() < 100));
         assertEquals("a?b? ok", new org.scow.rest.support.ErrorBody("X", "a\u0000b\u0007 ok", null).message());
     }
+
+    @Test
+    public void controlCharactersInTextAreRefusedNamingTheField() throws Exception {
+        ApiException e = rejected(Named.class, "{\"name\":\"a\\u0000b\"}");
+        assertEquals("name", e.body().details().get("field"));
+        assertTrue(e.getMessage(), e.getMessage().contains("control characters"));
+        ApiException inList = rejected(Named.class, "{\"tags\":[\"ok\",\"\\u0007\"]}");
+        assertEquals("tags[1]", inList.body().details().get("field"));
+        Named ok = (Named) read(Named.class, "{\"name\":\"line 1\\nline\\t2\"}");
+        assertEquals("line 1\nline\t2", ok.name());
+    }
+
+    public record Timed(java.time.Instant at, int n, boolean flag) {
+    }
+
+    @Test
+    public void numbersAreNotTimesFractionsNotWholeNumbersNorBooleansNumbers() throws Exception {
+        assertEquals("at", rejected(Timed.class, "{\"at\":7}").body().details().get("field"));
+        assertEquals("at", rejected(Timed.class, "{\"at\":\"tomorrow\"}").body().details().get("field"));
+        assertEquals("n", rejected(Timed.class, "{\"n\":1.5}").body().details().get("field"));
+        assertEquals("n", rejected(Timed.class, "{\"n\":true}").body().details().get("field"));
+        assertEquals("n", rejected(Timed.class, "{\"n\":99999999999999999999999}").body().details().get("field"));
+        assertEquals("flag", rejected(Timed.class, "{\"flag\":2}").body().details().get("field"));
+        Timed ok = (Timed) read(Timed.class, "{\"at\":\"2026-01-31T08:00:00Z\",\"n\":3,\"flag\":true}");
+        assertEquals(3, ok.n());
+    }
 }
