@@ -126,6 +126,10 @@ public class LoginNodeIT extends PlatformTestSupport {
 
         Reply list = as("GET", F + "?path=" + q(dir) + "&sort=name", null);
         assertEquals(list.toString(), 3, list.json().get("totalCount").asInt());
+        // empty paging parameters are the defaults (they answered 500 once)
+        Reply emptyPaging = as("GET", F + "?path=" + q(dir) + "&offset=&limit=", null);
+        assertEquals(emptyPaging.toString(), 3, emptyPaging.json().get("entries").size());
+        assertEquals(400, as("GET", F + "?path=" + q(dir) + "&limit=x", null).status());
         assertEquals("sub", list.json().at("/entries/0/name").asText()); // directories first
         assertEquals("sub2", list.json().at("/entries/1/name").asText());
         assertEquals("b.txt", list.json().at("/entries/2/name").asText());

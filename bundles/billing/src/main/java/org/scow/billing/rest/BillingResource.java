@@ -436,6 +436,7 @@ public class BillingResource {
     public BillingStore.UserLimit setLimit(@PathParam("account") String account, @PathParam("user") String user,
                                            LimitRequest body) {
         Params.body(body);
+        requireOutranks(account, user);
         return store().setUserLimit(actor(), account, user, body.limit());
     }
 
