@@ -2,14 +2,11 @@ package org.scow.itests;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.features;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.File;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -46,10 +43,7 @@ public class AdversarialIT extends PlatformTestSupport {
 
     @Configuration
     public Option[] config() {
-        return new Option[] {platform(
-                features(new File(System.getProperty("scow.itest.features")).toURI().toString(),
-                        "scow-scheduler-test"),
-                editConfigurationFilePut("etc/org.scow.auth.cfg", "enforce", "true"))};
+        return enforcedWithTestDriver();
     }
 
     /**

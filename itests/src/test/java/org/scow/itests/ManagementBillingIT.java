@@ -4,9 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.features;
 
-import java.io.File;
 import java.math.BigDecimal;
 import java.time.Duration;
 import org.junit.Test;
@@ -33,9 +31,7 @@ public class ManagementBillingIT extends PlatformTestSupport {
 
     @Configuration
     public Option[] config() {
-        return new Option[] {platform(
-                features(new File(System.getProperty("scow.itest.features")).toURI().toString(),
-                        "scow-scheduler-test"),
+        return new Option[] {platform(testDriver(),
                 // jobs are charged per whole elapsed second: run them long enough to cost something
                 editConfigurationFilePut("etc/org.scow.cluster-itest.cfg", "driver.jobDurationMs", "2000"))};
     }

@@ -87,6 +87,18 @@ public abstract class PlatformTestSupport {
                 composite(extra));
     }
 
+    /** The test cluster's driver feature ({@code scow-scheduler-test}, serving cluster {@code itest}). */
+    protected static Option testDriver() {
+        return org.ops4j.pax.exam.karaf.options.KarafDistributionOption.features(
+                new File(System.getProperty("scow.itest.features")).toURI().toString(), "scow-scheduler-test");
+    }
+
+    /** The platform with the test cluster's driver and every access rule enforced. */
+    protected static Option[] enforcedWithTestDriver(Option... extra) {
+        return new Option[] {platform(testDriver(), editConfigurationFilePut("etc/org.scow.auth.cfg", "enforce",
+                "true"), composite(extra))};
+    }
+
     /** What bin/karaf passes on JDK 9+; Pax Exam does not (paths are relative to the unpacked Karaf home). */
     private static Option jdkOptions() {
         return composite(

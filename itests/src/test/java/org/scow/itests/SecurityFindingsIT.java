@@ -3,10 +3,7 @@ package org.scow.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.features;
 
-import java.io.File;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -35,10 +32,7 @@ public class SecurityFindingsIT extends PlatformTestSupport {
 
     @Configuration
     public Option[] config() {
-        return new Option[] {platform(
-                features(new File(System.getProperty("scow.itest.features")).toURI().toString(),
-                        "scow-scheduler-test"),
-                editConfigurationFilePut("etc/org.scow.auth.cfg", "enforce", "true"))};
+        return enforcedWithTestDriver();
     }
 
     /**
