@@ -74,6 +74,7 @@ public class FirstStartLoginNodeIT extends PlatformTestSupport {
             assertEquals(s1.reply().toString(), 200, s1.reply().status());
             assertEquals(401, session(u1, "wrong-" + pw1).reply().status());
             assertEquals(401, session("root", pw1).reply().status());
+            assertEquals(401, session("daemon", pw1).reply().status());
             assertEquals("a system account (uid < 1000) cannot sign in, even with its right password", 401,
                     session(system, pw1).reply().status());
 

@@ -136,6 +136,20 @@ public class LocalSshdTest {
     }
 
     @Test
+    public void refusesAFolderOthersMayChange() throws Exception {
+        Path tmp = Files.createTempDirectory("scow-sshd"); // below /tmp, which everybody may write
+        try {
+            LocalSshd.checkSecurePath(tmp);
+            fail("accepted " + tmp);
+        } catch (IOException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("/tmp"));
+        } finally {
+            Files.delete(tmp);
+        }
+        LocalSshd.checkSecurePath(Path.of("target").toAbsolutePath());
+    }
+
+    @Test
     public void hostKeyOfAnotherServerIsRefused() throws Exception {
         SshClient other = SshClient.setUpDefaultClient();
         other.setServerKeyVerifier(RejectAllServerKeyVerifier.INSTANCE);
