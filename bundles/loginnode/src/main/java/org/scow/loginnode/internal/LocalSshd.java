@@ -179,6 +179,10 @@ final class LocalSshd implements AutoCloseable {
                 cmd.addAll(List.of(sshd.toString(), "-D", "-e", "-f", config.toString()));
                 Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
                 process = p;
+                if (stopping) { // closed while starting
+                    p.destroy();
+                    break;
+                }
                 p.getOutputStream().close();
                 try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
                         StandardCharsets.UTF_8))) {
