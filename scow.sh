@@ -16,8 +16,9 @@ die() { echo "scow: $*" >&2; exit 1; }
 start() {
   command -v java >/dev/null || die "Java 17 is required (apt-get install openjdk-17-jdk-headless)"
   command -v mvn >/dev/null || die "Maven is required (apt-get install maven)"
-  echo "Building (tests skipped; run 'mvn verify' for them)..."
   mkdir -p "$RUN"
+  login_node
+  echo "Building (tests skipped; run 'mvn verify' for them)..."
   mvn -B -Dstyle.color=never install -DskipTests > "$RUN/build.log" 2>&1 \
     || { tail -n 40 "$RUN/build.log"; die "build failed; the whole log is $RUN/build.log"; }
   local dist
@@ -44,6 +45,29 @@ start() {
   echo "  API reference  http://localhost:8181/api/v1/docs"
   echo "  Admin console  ./scow.sh console   (SSH key $RUN/admin-key; or user karaf, password in $RUN/admin-password)"
   echo "  Log            $h/data/log/karaf.log"
+  if [ "$(id -u)" = 0 ] && [ -x /usr/sbin/sshd ]; then
+    echo "  Files, Shell   sign in to the portal as any Unix user of this machine with its Unix password"
+    echo "                 (root and system accounts excluded; private sshd on 127.0.0.1:8022, etc/org.scow.loginnode.cfg)"
+  fi
+}
+
+# Files and Shell of cluster 'local' run in sessions of each Unix user on the platform's private OpenSSH server,
+# which needs root (to be each user) and Debian's openssh-server (only its sshd binary is used).
+login_node() {
+  if [ "$(id -u)" != 0 ]; then
+    echo "Note: not running as root, so Files, Shell and jobs as Unix users are off on the cluster 'local'"
+    echo "      (start as root, or configure its loginNodes: README, 'Login nodes')."
+  elif [ -x /usr/sbin/sshd ]; then
+    echo "Login node: OpenSSH's sshd found (/usr/sbin/sshd); the platform runs its own copy on 127.0.0.1:8022."
+  elif command -v apt-get >/dev/null; then
+    echo "Login node: installing OpenSSH's server for Files and Shell (apt-get install openssh-server)..."
+    echo "      Debian's package also enables the system sshd on port 22; 'systemctl disable --now ssh' turns that off"
+    echo "      (the platform runs its own sshd and does not need it)."
+    { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q openssh-server; } > "$RUN/apt.log" 2>&1 \
+      || echo "Note: installing openssh-server failed (see $RUN/apt.log); Files and Shell stay off until it is installed."
+  else
+    echo "Note: OpenSSH's sshd (/usr/sbin/sshd) is missing: install your system's OpenSSH server package for Files and Shell."
+  fi
 }
 
 # The console's admin: a password and an SSH key, generated once, readable only by their owner.

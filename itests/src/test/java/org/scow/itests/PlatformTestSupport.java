@@ -36,6 +36,7 @@ import org.osgi.framework.BundleContext;
 public abstract class PlatformTestSupport {
     static final int HTTP_PORT = 18181;
     static final String BASE = "http://127.0.0.1:" + HTTP_PORT;
+    static final int LOCAL_LOGIN_NODE_PORT = 18022;
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** The initial platform admin's password, given to the container as {@code scow.admin.password}. */
@@ -77,6 +78,9 @@ public abstract class PlatformTestSupport {
                 editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", "18101"),
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", "11099"),
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", "44445"),
+                // the platform's private login node (cluster local), beside a dev instance's 8022
+                editConfigurationFilePut("etc/org.scow.loginnode.cfg", "localLoginNodePort",
+                        String.valueOf(LOCAL_LOGIN_NODE_PORT)),
                 editConfigurationFilePut("etc/org.scow.cluster-itest.cfg", "id", "itest"),
                 editConfigurationFilePut("etc/org.scow.cluster-itest.cfg", "displayName", "Integration test cluster"),
                 editConfigurationFilePut("etc/org.scow.cluster-itest.cfg", "driver", "test"),

@@ -9,7 +9,7 @@ public @interface AuthConfig {
     boolean enforce() default true;
 
     /** Auth backend types tried at login, in order. */
-    String backendOrder() default "builtin,ldap";
+    String backendOrder() default "builtin,unix,ldap";
 
     /** Idle minutes after which a session ends (every request extends it). */
     int sessionTimeoutMinutes() default 30;
