@@ -17,6 +17,7 @@ import java.util.function.Predicate;
 import org.scow.crane.ctld.account.Account;
 import org.scow.crane.ctld.account.AccountStore;
 import org.scow.crane.ctld.account.AdminLevel;
+import org.scow.crane.ctld.account.JobUserPolicy;
 import org.scow.crane.ctld.account.Membership;
 import org.scow.crane.ctld.account.Qos;
 import org.scow.crane.ctld.history.HistoryStore;
@@ -108,6 +109,8 @@ public final class Controller implements AutoCloseable {
     private boolean replaying;
     private long lastLsn;
     private final List<Job> toTerminate = new ArrayList<>();
+    /** System accounts never run jobs: checked at every submission (replay does not re-validate). */
+    private final JobUserPolicy userPolicy;
 
     /** A submission outcome: the job id (the array job id for arrays) and the number of tasks created. */
     public record Submitted(long jobId, int tasks) {
@@ -123,6 +126,7 @@ public final class Controller implements AutoCloseable {
         this.cluster = cfg.buildCluster();
         this.acct = new AccountStore(cluster.partitionByName::containsKey);
         this.scheduler = new Scheduler(this);
+        this.userPolicy = cfg.jobUserPolicy();
         if (cfg.stateDir != null) recover(cfg.stateDir);
     }
 
@@ -173,6 +177,13 @@ public final class Controller implements AutoCloseable {
     /** Validates, applies and logs the requests; fills {@code out}; answers the last LSN written, or -1. */
     private long submitLogged(String actor, List<JobRequest> reqs, List<Object> out) {
         long lsn = -1;
+        // the password database is asked here, outside the lock (a getent per new user), not inside validate
+        String lastUser = null;
+        for (JobRequest r : reqs) {
+            String u = r == null ? null : r.user != null ? r.user : actor;
+            if (u != null && !u.equals(lastUser)) userPolicy.warm(u);
+            lastUser = u;
+        }
         lock.lock();
         try {
             long now = clock.nowSec();
@@ -203,6 +214,8 @@ public final class Controller implements AutoCloseable {
         if (!user.equals(actor) && acct.level(actor).compareTo(AdminLevel.OPERATOR) < 0) {
             throw CtldException.denied("'" + actor + "' may not submit jobs as '" + user + "'");
         }
+        String systemUser = userPolicy.refusal(user);
+        if (systemUser != null) throw CtldException.systemUser(systemUser);
         checkText("name", r.name, 200, true);
         Partition p;
         if (r.partition == null) p = cluster.defaultPartition;

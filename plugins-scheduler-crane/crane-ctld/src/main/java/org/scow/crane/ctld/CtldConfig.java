@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.scow.crane.ctld.account.JobUserPolicy;
 import org.scow.crane.ctld.model.GresRegistry;
 import org.scow.crane.ctld.model.Node;
 import org.scow.crane.ctld.model.Partition;
@@ -117,6 +118,20 @@ public final class CtldConfig {
      * node the controller set DOWN because it was not responding; 2 resumes any DOWN node (Slurm's ReturnToService).
      */
     public int returnToService = 1;
+    // ---- who may own jobs (see JobUserPolicy): system accounts never run jobs
+    /** Users whose uid is below this are refused (unless in {@link #allowedSystemUsers}); uid 0 always is. */
+    public int minJobUid = JobUserPolicy.DEFAULT_MIN_UID;
+    /** Names that never own jobs, whatever their uid. */
+    public Set<String> deniedJobUsers = new LinkedHashSet<>(JobUserPolicy.DEFAULT_DENIED);
+    /** Names exempt from {@link #minJobUid} (never from the uid-0 rule). */
+    public Set<String> allowedSystemUsers = new LinkedHashSet<>();
+    /** Lets uid 0 own jobs and drops root from the deny list: single-user test machines only. */
+    public boolean allowRootJobs;
+
+    /** The job-user policy these settings describe, with this machine's password database. */
+    public JobUserPolicy jobUserPolicy() {
+        return JobUserPolicy.of(minJobUid, deniedJobUsers, allowedSystemUsers, allowRootJobs);
+    }
 
     public record NodeDef(String names, int cpus, long memMb, String gres, Set<String> features) {
     }
@@ -258,8 +273,22 @@ public final class CtldConfig {
                 if (!v.matches("[012]")) throw CtldException.invalid("config", "ReturnToService must be 0, 1 or 2");
                 returnToService = Integer.parseInt(v);
             }
+            case "MinJobUid" -> {
+                minJobUid = Integer.parseInt(v);
+                if (minJobUid < 0) throw CtldException.invalid("config", "MinJobUid must not be negative");
+            }
+            case "DeniedJobUsers" -> deniedJobUsers = names(v);
+            case "AllowedSystemUsers" -> allowedSystemUsers = names(v);
+            case "AllowRootJobs" -> allowRootJobs = Boolean.parseBoolean(v);
             default -> throw CtldException.invalid("config", "unknown key '" + key + "'");
         }
+    }
+
+    /** A comma-separated list of user names; empty is the empty set. */
+    public static Set<String> names(String v) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String n : v.split(",")) if (!n.isBlank()) out.add(n.strip());
+        return out;
     }
 
     /** The immutable cluster layout built from the definitions. */
