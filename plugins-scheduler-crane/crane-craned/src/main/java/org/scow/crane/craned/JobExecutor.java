@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.scow.crane.ctld.account.JobUserPolicy;
 import org.scow.crane.ctld.model.JobState;
 
 /**
@@ -78,6 +80,7 @@ public final class JobExecutor implements AutoCloseable {
     private final String cgroupsProblem;
     private final boolean switchUser;
     private final String ownUser;
+    private final JobUserPolicy userPolicy;
     private final Gpus gpus;
     private final String gpuIsolationProblem;
     private final String setsid;
@@ -100,6 +103,7 @@ public final class JobExecutor implements AutoCloseable {
         this.cfg = cfg;
         this.listener = listener;
         this.ownUser = System.getProperty("user.name");
+        this.userPolicy = cfg.jobUserPolicy();
         boolean root = effectiveUid() == 0;
         this.switchUser = cfg.runAsUser && root;
         if (cfg.runAsUser && !root) {
@@ -249,6 +253,9 @@ public final class JobExecutor implements AutoCloseable {
 
     private void launch(JobSpec s) throws IOException {
         UnixUser user = resolveUser(s.user());
+        // the controller refuses such submissions; this catches jobs from an older or differently configured one
+        String systemUser = userPolicy.refusal(user.name(), OptionalInt.of(user.uid()));
+        if (systemUser != null) throw new IOException(systemUser);
         Path dir = spool.prepare(s.jobId(), s.script(), user, switchUser);
         List<Integer> gpuIdx = gpus.take(s.gpusPerNode());
         Cgroups.JobCgroup cg = null;

@@ -38,7 +38,15 @@ public class JobExecutorTest {
         harnesses.forEach(ExecutorHarness::close);
     }
 
+    /**
+     * These tests run most jobs as themselves (root) and as the system account {@link TestUsers#USER}: they opt in
+     * explicitly, as a single-user test machine would.
+     */
     private ExecutorHarness harness(ExecutorConfig cfg) throws Exception {
+        return plainHarness(cfg.allowRootJobs(true).allowedSystemUsers(java.util.Set.of(TestUsers.USER)));
+    }
+
+    private ExecutorHarness plainHarness(ExecutorConfig cfg) throws Exception {
         ExecutorHarness h = new ExecutorHarness(cfg.spoolDir(spool).killWaitMs(1000).gpus(2).clusterName("testc"));
         harnesses.add(h);
         return h;
@@ -176,6 +184,38 @@ public class JobExecutorTest {
         JobOutcome u = h.await(badUser.id);
         assertEquals(JobState.FAILED, u.state());
         assertTrue(u.message(), u.message().contains("no-such-user-x"));
+    }
+
+    @Test
+    public void systemAccountsNeverRunJobs() throws Exception {
+        UnixUser ordinary = TestUsers.ensureOrdinary();
+        // default settings: MinJobUid=1000, root denied, no AllowRootJobs
+        ExecutorHarness h = plainHarness(new ExecutorConfig());
+        var asRoot = ExecutorHarness.spec("root", dir, "#!/bin/sh\ntouch " + dir.resolve("root-ran") + "\n");
+        var asDaemon = ExecutorHarness.spec("daemon", dir, "#!/bin/sh\ntouch " + dir.resolve("daemon-ran") + "\n");
+        var asUser = ExecutorHarness.spec(ordinary.name(), dir, "#!/bin/sh\nid -u\n");
+        for (var s : List.of(asRoot, asDaemon, asUser)) h.exec.start(s.build());
+        JobOutcome r = h.await(asRoot.id);
+        assertEquals(JobState.FAILED, r.state());
+        assertTrue(r.message(), r.message().contains("user 'root' is a system account (uid 0): jobs may not run as system accounts"));
+        JobOutcome d = h.await(asDaemon.id);
+        assertEquals(JobState.FAILED, d.state());
+        assertTrue(d.message(), d.message().contains("user 'daemon' is a system account (uid 1, below MinJobUid=1000)"));
+        JobOutcome u = h.await(asUser.id);
+        assertEquals(u.toString(), JobState.COMPLETED, u.state());
+        assertFalse("root's script ran", Files.exists(dir.resolve("root-ran")));
+        assertFalse("daemon's script ran", Files.exists(dir.resolve("daemon-ran")));
+        assertEquals(ordinary.uid() + "\n", Files.readString(dir.resolve("Crane-" + asUser.id + ".out")));
+        // single-user mode as root does not turn into a back door for root's jobs
+        ExecutorHarness single = plainHarness(new ExecutorConfig().runAsUser(false));
+        var mine = ExecutorHarness.spec(ME, dir, "#!/bin/sh\ntouch " + dir.resolve("single-ran") + "\n");
+        single.exec.start(mine.build());
+        JobOutcome m = single.await(mine.id);
+        if ("root".equals(ME)) {
+            assertEquals(JobState.FAILED, m.state());
+            assertTrue(m.message(), m.message().contains("system account"));
+            assertFalse(Files.exists(dir.resolve("single-ran")));
+        }
     }
 
     /** A script whose children ignore SIGTERM, and record their pids so the test can check they are gone. */

@@ -48,9 +48,13 @@ public class LocalClusterTest {
                 Partition name=debug nodes=localhost default=yes maxtime=1-0
                 """);
         cfg.stateDir = state;
+        // most jobs here run as the test itself (root) or the system account cranetest: an explicit opt-in
+        cfg.allowRootJobs = true;
+        cfg.allowedSystemUsers = java.util.Set.of(TestUsers.USER);
         ctl = new Controller(cfg, clock);
         launcher = LocalLauncher.install(ctl, new ExecutorConfig().spoolDir(state.resolve("spool")).killWaitMs(1000)
-                .cgroups(Cgroups.Mode.REQUIRED).cgroupSubdir("crane-test-local").gpus(0), () -> { });
+                .cgroups(Cgroups.Mode.REQUIRED).cgroupSubdir("crane-test-local").gpus(0).allowRootJobs(true)
+                .allowedSystemUsers(java.util.Set.of(TestUsers.USER)), () -> { });
     }
 
     @After
