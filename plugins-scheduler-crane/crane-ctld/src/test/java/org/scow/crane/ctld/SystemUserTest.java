@@ -99,7 +99,7 @@ public class SystemUserTest {
     public void configurationKeys() {
         CtldConfig d = CtldConfig.parse("Node name=x cpus=1 mem=1G\nPartition name=x nodes=x\n");
         assertEquals(1000, d.minJobUid);
-        assertEquals(Set.of("root"), d.deniedJobUsers);
+        assertEquals(Set.of("root", "nobody"), d.deniedJobUsers);
         assertEquals(Set.of(), d.allowedSystemUsers);
         assertEquals(false, d.allowRootJobs);
         try {

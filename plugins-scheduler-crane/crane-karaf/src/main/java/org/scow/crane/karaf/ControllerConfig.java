@@ -53,7 +53,7 @@ public @interface ControllerConfig {
     int minJobUid() default 1000;
 
     @AttributeDefinition(description = "Comma-separated user names that never run jobs, whatever their uid")
-    String deniedJobUsers() default "root";
+    String deniedJobUsers() default "root,nobody";
 
     @AttributeDefinition(description = "Comma-separated user names exempt from minJobUid (never from the uid-0 rule)")
     String allowedSystemUsers() default "";

@@ -27,7 +27,7 @@ public class CranedConfigTest {
 
         ExecutorConfig d = new CranedConfig().executorConfig(0);
         assertEquals(1000, d.minJobUid);
-        assertEquals(Set.of("root"), d.deniedJobUsers);
+        assertEquals(Set.of("root", "nobody"), d.deniedJobUsers);
         assertFalse(d.allowRootJobs);
 
         Files.writeString(f, "MinJobUid=-5\n");
@@ -45,7 +45,7 @@ public class CranedConfigTest {
     public void shippedExampleKeepsTheDefaults() throws Exception {
         CranedConfig c = CranedConfig.load(Path.of("src/main/dist/etc/craned.conf"));
         assertEquals(1000, c.minJobUid);
-        assertEquals(Set.of("root"), c.deniedJobUsers);
+        assertEquals(Set.of("root", "nobody"), c.deniedJobUsers);
         assertFalse(c.allowRootJobs);
     }
 }

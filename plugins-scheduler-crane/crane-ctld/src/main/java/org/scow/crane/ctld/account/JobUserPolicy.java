@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  */
 public final class JobUserPolicy {
     public static final int DEFAULT_MIN_UID = 1000;
-    public static final Set<String> DEFAULT_DENIED = Set.of("root");
+    public static final Set<String> DEFAULT_DENIED = Set.of("root", "nobody");
     /** Accepts everyone: for in-process users of the controller that opt out explicitly (benchmarks). */
     public static final JobUserPolicy NONE = new JobUserPolicy(0, Set.of(), Set.of(), true, n -> OptionalInt.empty());
 
