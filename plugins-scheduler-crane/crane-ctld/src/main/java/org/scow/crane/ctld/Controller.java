@@ -268,7 +268,9 @@ public final class Controller implements AutoCloseable {
         if (cpn > 1_000_000) throw CtldException.invalid("cpusPerTask", "more than 1000000 CPUs per node requested");
         int cpusPerNode = (int) cpn;
         if (r.mem != null && r.memPerCpu != null) throw CtldException.invalid("mem", "give mem or memPerCpu, not both");
-        long memPerCpu = r.memPerCpu == null ? 0 : TimeSpec.parseMemMb("memPerCpu", r.memPerCpu);
+        // neither mem nor memPerCpu: the partition's default per CPU (Slurm's DefMemPerCPU), never 0 MiB
+        long memPerCpu = r.memPerCpu != null ? TimeSpec.parseMemMb("memPerCpu", r.memPerCpu)
+                : r.mem == null ? p.defMemPerCpuMb : 0;
         long memPerNode = r.mem != null ? TimeSpec.parseMemMb("mem", r.mem) : memPerCpu * cpusPerNode;
         GresRegistry.Request gres = cluster.gres.parseRequest("gres", r.gres);
         long limit = r.timeLimit != null ? TimeSpec.parseDuration("timeLimit", r.timeLimit) : p.defaultTimeSec;

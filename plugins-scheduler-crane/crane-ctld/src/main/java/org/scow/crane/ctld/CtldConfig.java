@@ -43,6 +43,12 @@ public final class CtldConfig {
     public int maxPendingJobs = 4_000_000;
     public int maxScriptBytes = 1 << 20;
     public long defaultTimeLimitSec = 3600;
+    /**
+     * Memory per CPU of a job that asks for none (Slurm's DefMemPerCPU), for partitions without their own
+     * {@code defmempercpu=}; 0: each partition's smallest memory-per-CPU share of its nodes (memory / CPUs), so a
+     * job without --mem is limited and accounted like its share of a node instead of getting 0 MiB.
+     */
+    public long defMemPerCpuMb;
     public long weightAge = 1000;
     public long weightFairShare = 10000;
     public long weightJobSize = 1000;
@@ -127,6 +133,11 @@ public final class CtldConfig {
     public Set<String> allowedSystemUsers = new LinkedHashSet<>();
     /** Lets uid 0 own jobs and drops root from the deny list: single-user test machines only. */
     public boolean allowRootJobs;
+    // ---- daemon files: read by bin/cranectld (pid file and log), accepted here so one file configures the daemon
+    /** Directory of cranectld.pid (the script's default /var/run/crane; $CRANECTLD_RUN_DIR wins). */
+    public Path runDir;
+    /** Directory of cranectld.log (the script's default /var/log/crane; $CRANECTLD_LOG_DIR wins). */
+    public Path logDir;
 
     /** The job-user policy these settings describe, with this machine's password database. */
     public JobUserPolicy jobUserPolicy() {
@@ -136,11 +147,19 @@ public final class CtldConfig {
     public record NodeDef(String names, int cpus, long memMb, String gres, Set<String> features) {
     }
 
-    /** A partition definition; {@code preemptMode} null means the cluster's {@link #preemptMode}. */
+    /**
+     * A partition definition; {@code preemptMode} null means the cluster's {@link #preemptMode}; {@code defMemPerCpuMb}
+     * 0 means the cluster's {@link #defMemPerCpuMb}.
+     */
     public record PartitionDef(String name, String nodes, boolean isDefault, int priorityTier, long maxTimeSec, long defaultTimeSec,
-                               PreemptMode preemptMode) {
+                               PreemptMode preemptMode, long defMemPerCpuMb) {
         public PartitionDef(String name, String nodes, boolean isDefault, int priorityTier, long maxTimeSec, long defaultTimeSec) {
-            this(name, nodes, isDefault, priorityTier, maxTimeSec, defaultTimeSec, null);
+            this(name, nodes, isDefault, priorityTier, maxTimeSec, defaultTimeSec, null, 0);
+        }
+
+        public PartitionDef(String name, String nodes, boolean isDefault, int priorityTier, long maxTimeSec, long defaultTimeSec,
+                            PreemptMode preemptMode) {
+            this(name, nodes, isDefault, priorityTier, maxTimeSec, defaultTimeSec, preemptMode, 0);
         }
     }
 
@@ -190,7 +209,8 @@ public final class CtldConfig {
                                 Integer.parseInt(kv.getOrDefault("priority", "1")),
                                 kv.containsKey("maxtime") ? TimeSpec.parseDuration("maxtime", kv.get("maxtime")) : 0,
                                 kv.containsKey("deftime") ? TimeSpec.parseDuration("deftime", kv.get("deftime")) : 0,
-                                kv.containsKey("preemptmode") ? PreemptMode.parse("preemptmode", kv.get("preemptmode")) : null));
+                                kv.containsKey("preemptmode") ? PreemptMode.parse("preemptmode", kv.get("preemptmode")) : null,
+                                kv.containsKey("defmempercpu") ? positiveMem("defmempercpu", kv.get("defmempercpu")) : 0));
                     }
                     continue;
                 }
@@ -202,6 +222,12 @@ public final class CtldConfig {
             }
         }
         return c;
+    }
+
+    private static long positiveMem(String key, String v) {
+        long mb = TimeSpec.parseMemMb(key, v);
+        if (mb < 1) throw CtldException.invalid("config", key + " must be at least 1M");
+        return mb;
     }
 
     private static String req(Map<String, String> kv, String k) {
@@ -221,6 +247,7 @@ public final class CtldConfig {
             case "MaxArraySize" -> maxArraySize = Integer.parseInt(v);
             case "MaxPendingJobs" -> maxPendingJobs = Math.min(4_000_000, Integer.parseInt(v));
             case "DefaultTimeLimit" -> defaultTimeLimitSec = TimeSpec.parseDuration(key, v);
+            case "DefMemPerCPU" -> defMemPerCpuMb = positiveMem(key, v);
             case "PriorityWeightAge" -> weightAge = Long.parseLong(v);
             case "PriorityWeightFairShare" -> weightFairShare = Long.parseLong(v);
             case "PriorityWeightJobSize" -> weightJobSize = Long.parseLong(v);
@@ -280,6 +307,8 @@ public final class CtldConfig {
             case "DeniedJobUsers" -> deniedJobUsers = names(v);
             case "AllowedSystemUsers" -> allowedSystemUsers = names(v);
             case "AllowRootJobs" -> allowRootJobs = Boolean.parseBoolean(v);
+            case "RunDir" -> runDir = Path.of(v);
+            case "LogDir" -> logDir = Path.of(v);
             default -> throw CtldException.invalid("config", "unknown key '" + key + "'");
         }
     }
@@ -345,7 +374,8 @@ public final class CtldConfig {
                 }
                 Partition p = new Partition(i, d.name(), nodes, idx, d.priorityTier(), d.maxTimeSec(),
                         d.defaultTimeSec() > 0 ? d.defaultTimeSec() : c.defaultTimeLimitSec, d.isDefault(),
-                        d.preemptMode() != null ? d.preemptMode() : c.preemptMode);
+                        d.preemptMode() != null ? d.preemptMode() : c.preemptMode,
+                        d.defMemPerCpuMb() > 0 ? d.defMemPerCpuMb() : c.defMemPerCpuMb);
                 if (partitionByName.put(p.name, p) != null) throw CtldException.invalid("partition", "duplicate '" + p.name + "'");
                 for (int n : idx) nodes[n].partitions.add(p);
                 partitions[i] = p;

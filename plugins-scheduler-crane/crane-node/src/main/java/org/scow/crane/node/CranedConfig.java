@@ -51,6 +51,9 @@ public final class CranedConfig {
     public Set<String> deniedJobUsers = JobUserPolicy.DEFAULT_DENIED;
     public Set<String> allowedSystemUsers = Set.of();
     public boolean allowRootJobs;
+    /** Directories of craned-<node>.pid and .log, read by bin/craned ($CRANED_RUN_DIR / $CRANED_LOG_DIR win). */
+    public String runDir = "/var/run/crane";
+    public String logDir = "/var/log/crane";
 
     public static CranedConfig load(Path file) throws IOException {
         CranedConfig c = new CranedConfig();
@@ -98,6 +101,8 @@ public final class CranedConfig {
             case "DeniedJobUsers" -> deniedJobUsers = names(v);
             case "AllowedSystemUsers" -> allowedSystemUsers = names(v);
             case "AllowRootJobs" -> allowRootJobs = Boolean.parseBoolean(v);
+            case "RunDir" -> runDir = v;
+            case "LogDir" -> logDir = v;
             default -> throw new IllegalArgumentException("unknown key '" + key + "'");
         }
         return this;
