@@ -608,10 +608,24 @@ public final class Controller implements AutoCloseable {
             j.heldByAdmin = true;
         }
         if (!j.queued) {
-            pending.add(j);
+            // back to its own place, not behind later jobs: the pending list is in submission (id) order, and the
+            // scheduler breaks ties between equal priorities by position
+            pending.add(queuePosition(j.id), j);
             j.queued = true;
         }
         pendingCount++;
+    }
+
+    /** Where a job of this id belongs in the id-ordered pending list (binary search). */
+    private int queuePosition(long id) {
+        int lo = 0;
+        int hi = pending.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (pending.get(mid).id < id) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
     }
 
     private void trimHistory(long now) {
