@@ -84,6 +84,8 @@ public final class Controller implements AutoCloseable {
     final AccountStore acct;
     final HashMap<Long, Job> live = new HashMap<>();
     final ArrayList<Job> pending = new ArrayList<>();
+    /** A requeued job was appended to {@link #pending} out of id order; the next compaction sorts it in. */
+    private boolean pendingOutOfOrder;
     final ArrayList<Job> running = new ArrayList<>();
     /** The recent window of finished jobs kept in memory (all history when there is no StateDir). */
     final ArrayList<Job> history = new ArrayList<>();
@@ -608,24 +610,13 @@ public final class Controller implements AutoCloseable {
             j.heldByAdmin = true;
         }
         if (!j.queued) {
-            // back to its own place, not behind later jobs: the pending list is in submission (id) order, and the
-            // scheduler breaks ties between equal priorities by position
-            pending.add(queuePosition(j.id), j);
+            // appended now (a scheduling pass may be walking the list by index: preemption requeues during it); the
+            // next compaction puts it back to its own place, so it does not fall behind later jobs of its priority
+            pending.add(j);
             j.queued = true;
+            pendingOutOfOrder = true;
         }
         pendingCount++;
-    }
-
-    /** Where a job of this id belongs in the id-ordered pending list (binary search). */
-    private int queuePosition(long id) {
-        int lo = 0;
-        int hi = pending.size();
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (pending.get(mid).id < id) lo = mid + 1;
-            else hi = mid;
-        }
-        return lo;
     }
 
     private void trimHistory(long now) {
@@ -1328,6 +1319,12 @@ public final class Controller implements AutoCloseable {
 
     /** Drops finished or started entries from the pending and running lists. Lock held. */
     void compactQueues() {
+        if (pendingOutOfOrder) {
+            // submission (id) order, which the scheduler's tie-break between equal priorities follows; TimSort
+            // merges the few requeued jobs into the long sorted run in linear time
+            pending.sort(java.util.Comparator.comparingLong(x -> x.id));
+            pendingOutOfOrder = false;
+        }
         int w = 0;
         for (int i = 0; i < pending.size(); i++) {
             Job j = pending.get(i);
