@@ -371,21 +371,24 @@ public final class JobExecutor implements AutoCloseable {
         try {
             killRemaining(s.jobId(), rj.sid, rj.cgroup, rj.requested() != null ? rj.killDeadlineNanos() : 0);
             int status = spool.readStatus(s.jobId());
+            // the script's end as its wrapper recorded it (matters for a job that ended while nobody watched)
+            long end = status >= 0 ? spool.statusTime(s.jobId()) : 0;
+            if (end <= 0) end = System.currentTimeMillis() / 1000;
             long ooms = rj.cgroup != null ? rj.cgroup.oomKills() : 0;
             JobState why = rj.requested();
             JobOutcome outcome;
             if (why != null) {
-                outcome = JobOutcome.of(why, exitOf(rj, status), null);
+                outcome = JobOutcome.of(why, exitOf(rj, status), null, end);
             } else if (ooms > 0) {
                 outcome = JobOutcome.of(JobState.OUT_OF_MEMORY, exitOf(rj, status), "the kernel killed " + ooms
-                        + " process(es) at the job's memory limit of " + s.memPerNodeMb() + " MiB");
+                        + " process(es) at the job's memory limit of " + s.memPerNodeMb() + " MiB", end);
             } else if (status >= 0) {
-                outcome = JobOutcome.of(status == 0 ? JobState.COMPLETED : JobState.FAILED, status, null);
+                outcome = JobOutcome.of(status == 0 ? JobState.COMPLETED : JobState.FAILED, status, null, end);
             } else {
                 // the script did not run to its end: the wrapper failed (bad directory, output file) or was killed
                 String why2 = rj.failure != null ? rj.failure : spool.launchErrors(s.jobId());
                 outcome = JobOutcome.of(JobState.FAILED, exitOf(rj, status),
-                        why2 != null ? why2 : "the job's shell ended without recording the script's status");
+                        why2 != null ? why2 : "the job's shell ended without recording the script's status", end);
             }
             cleanUp(rj);
             deliver(s, outcome);

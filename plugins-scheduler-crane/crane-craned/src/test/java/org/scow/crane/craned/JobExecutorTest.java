@@ -158,7 +158,9 @@ public class JobExecutorTest {
         var killed = ExecutorHarness.spec(ME, dir, "#!/bin/bash\nkill -KILL $$\n");
         var noShebang = ExecutorHarness.spec(ME, dir, "echo plain sh\nexit 4\n");
         for (var s : List.of(ok, fail, killed, noShebang)) h.exec.start(s.build());
-        assertEquals(new JobOutcome(JobState.COMPLETED, 0, 0, null), h.await(ok.id));
+        JobOutcome done = h.await(ok.id);
+        assertEquals(new JobOutcome(JobState.COMPLETED, 0, 0, null, done.endTime()), done);
+        assertTrue(Math.abs(System.currentTimeMillis() / 1000 - done.endTime()) < 60);
         JobOutcome f = h.await(fail.id);
         assertEquals(JobState.FAILED, f.state());
         assertEquals(3, f.exitCode());

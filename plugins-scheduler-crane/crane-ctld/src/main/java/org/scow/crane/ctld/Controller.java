@@ -730,6 +730,15 @@ public final class Controller implements AutoCloseable {
      * new one: it is INVALID_STATE.
      */
     public void jobEnded(long jobId, long runStart, JobState state, int exitCode) {
+        jobEnded(jobId, runStart, state, exitCode, 0);
+    }
+
+    /**
+     * As {@link #jobEnded(long, long, JobState, int)}, with the time the job ended on its node ({@code endTime},
+     * epoch s; 0: now). A report that arrives late (the controller was down, the report queued) keeps the job's
+     * real end time; it is clamped to the run's start and the present.
+     */
+    public void jobEnded(long jobId, long runStart, JobState state, int exitCode, long endTime) {
         if (state == null || !state.finished() || state == JobState.CANCELLED) {
             throw CtldException.invalid("state", "a node may report COMPLETED, FAILED, OUT_OF_MEMORY, TIMEOUT or NODE_FAIL, not " + state);
         }
@@ -741,7 +750,7 @@ public final class Controller implements AutoCloseable {
             if (runStart != 0 && j.startTime != runStart) {
                 throw CtldException.state("job " + jobId + " runs again since " + j.startTime + "; the report is about an earlier run");
             }
-            doEnd(j, state, exitCode, clock.nowSec());
+            doEnd(j, state, exitCode, reportedEnd(j, endTime, clock.nowSec()));
             toTerminate.remove(j);
             lsn = lastLsn;
             maybeSnapshotLocked();
@@ -1030,8 +1039,20 @@ public final class Controller implements AutoCloseable {
         }
     }
 
-    /** One job end reported by a node: {@code runStart} 0 means the current run. */
-    public record NodeReport(long jobId, long runStart, JobState state, int exitCode) {
+    /**
+     * One job end reported by a node: {@code runStart} 0 means the current run; {@code endTime} (epoch s) when it
+     * ended there, 0 for "now".
+     */
+    public record NodeReport(long jobId, long runStart, JobState state, int exitCode, long endTime) {
+        public NodeReport(long jobId, long runStart, JobState state, int exitCode) {
+            this(jobId, runStart, state, exitCode, 0);
+        }
+    }
+
+    /** The end time of a reported end: the node's time, within [start of the run, now]; now when not given. */
+    private static long reportedEnd(Job j, long reported, long now) {
+        if (reported <= 0) return now;
+        return Math.max(j.startTime, Math.min(reported, now));
     }
 
     /**
@@ -1057,7 +1078,7 @@ public final class Controller implements AutoCloseable {
                 Job j = live.get(r.jobId());
                 if (j == null || j.state != JobState.RUNNING || !contains(j.allocNodes, idx)) continue;
                 if (r.runStart() != 0 && j.startTime != r.runStart()) continue;
-                doEnd(j, r.state(), r.exitCode(), now);
+                doEnd(j, r.state(), r.exitCode(), reportedEnd(j, r.endTime(), now));
                 toTerminate.remove(j);
                 applied[i] = true;
             }

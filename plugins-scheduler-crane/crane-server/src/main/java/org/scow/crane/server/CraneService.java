@@ -375,7 +375,7 @@ final class CraneService extends CraneGrpc.CraneImplBase {
                 throw Errors.invalid("state", "'" + f.getState() + "' is not a job state");
             }
         }
-        return new Controller.NodeReport(f.getJobId(), f.getRunStart(), st, f.getExitCode());
+        return new Controller.NodeReport(f.getJobId(), f.getRunStart(), st, f.getExitCode(), f.getEndTime());
     }
 
     // ---- plumbing ------------------------------------------------------------------------------------------------
