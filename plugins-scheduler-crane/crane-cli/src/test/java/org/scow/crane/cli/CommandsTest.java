@@ -489,6 +489,28 @@ public class CommandsTest {
 
     // ---- cacct ---------------------------------------------------------------------------------------------------
 
+    /** No silent failures: why a job could not start (its node's report) is in cacct's default table and JSON. */
+    @Test
+    public void cacctShowsWhyAJobCouldNotStart() throws Exception {
+        long ok = submit("alice", "-J", "fine", "-t", "5", "--wrap", "true");
+        long broken = submit("alice", "-J", "nodir", "-t", "5", "--wrap", "sleep 600");
+        awaitState(ok, "COMPLETED");
+        awaitState(broken, "RUNNING");
+        String plain = c.ok("alice", "cacct", "-j", Long.toString(ok)).out();
+        assertFalse(plain, plain.contains("REASON")); // nothing to say: the usual layout
+        // what a node reports for a job whose working directory is missing (simulated nodes run nothing)
+        c.server.controller().jobEnded(broken, 0, org.scow.crane.ctld.model.JobState.FAILED, 122, 0,
+                "could not start: cd: can't cd to /data/gone");
+        String out = c.ok("alice", "cacct").out();
+        assertTrue(out, out.startsWith("JOBID NAME  PARTITION ACCOUNT CPUS STATE     EXITCODE REASON\n"));
+        assertTrue(out, out.contains("FAILED    122      could not start: cd: can't cd to /data/gone\n"));
+        JsonObject js = json(c.ok("alice", "cacct", "-j", Long.toString(broken), "--json"));
+        assertEquals("could not start: cd: can't cd to /data/gone",
+                js.getAsJsonArray("jobs").get(0).getAsJsonObject().get("reason").getAsString());
+        assertEquals(broken + "|FAILED|could not start: cd: can't cd to /data/gone\n", c.ok("alice", "cacct", "-j",
+                Long.toString(broken), "-N", "--parsable", "-o", "JobId,State,Reason").out());
+    }
+
     @Test
     public void cacctHistoryByEndTimeStateAndFormat() throws Exception {
         long ok = submit("alice", "-J", "quick", "-t", "5", "--wrap", "true");

@@ -383,12 +383,17 @@ public final class JobExecutor implements AutoCloseable {
                 outcome = JobOutcome.of(JobState.OUT_OF_MEMORY, exitOf(rj, status), "the kernel killed " + ooms
                         + " process(es) at the job's memory limit of " + s.memPerNodeMb() + " MiB", end);
             } else if (status >= 0) {
-                outcome = JobOutcome.of(status == 0 ? JobState.COMPLETED : JobState.FAILED, status, null, end);
+                // 126/127: the shell could not run the script at all; say why when it is the #! interpreter
+                String noRun = status == 126 || status == 127 ? interpreterProblem(s.script()) : null;
+                outcome = JobOutcome.of(status == 0 ? JobState.COMPLETED : JobState.FAILED, status,
+                        noRun != null ? "could not start: " + noRun : null, end);
             } else {
                 // the script did not run to its end: the wrapper failed (bad directory, output file) or was killed
                 String why2 = rj.failure != null ? rj.failure : spool.launchErrors(s.jobId());
+                // the wrapper's shell prefixes its name and line ("crane-job-7: 3: cd: ..."): noise for the user
+                if (why2 != null) why2 = why2.replaceAll("(?m)^crane-job-\\d+: \\d+: ", "");
                 outcome = JobOutcome.of(JobState.FAILED, exitOf(rj, status),
-                        why2 != null ? why2 : "the job's shell ended without recording the script's status", end);
+                        why2 != null ? "could not start: " + why2 : "the job's shell ended without recording the script's status", end);
             }
             cleanUp(rj);
             deliver(s, outcome);
@@ -403,6 +408,23 @@ public final class JobExecutor implements AutoCloseable {
     }
 
     /** The script's status when recorded, else our child's exit value (128+N when a signal ended it), else -1. */
+    /**
+     * Why the script's {@code #!} interpreter cannot run it: missing, or not executable (seen by the executor, which
+     * is root or the job's user); null when it looks fine or the script has none.
+     */
+    static String interpreterProblem(String script) {
+        if (script == null || !script.startsWith("#!")) return null;
+        int eol = script.indexOf('\n');
+        String[] words = script.substring(2, eol < 0 ? script.length() : eol).strip().split("\\s+");
+        if (words.length == 0 || words[0].isEmpty()) return "the script's #! line names no interpreter";
+        java.nio.file.Path interp = java.nio.file.Path.of(words[0]);
+        if (!Files.exists(interp)) return "the script's interpreter " + words[0] + " does not exist on this node";
+        if (Files.isDirectory(interp) || !Files.isExecutable(interp)) {
+            return "the script's interpreter " + words[0] + " is not an executable file";
+        }
+        return null;
+    }
+
     private static int exitOf(RunningJob rj, int status) {
         if (status >= 0) return status;
         return rj.process != null ? rj.process.exitValue() : -1;

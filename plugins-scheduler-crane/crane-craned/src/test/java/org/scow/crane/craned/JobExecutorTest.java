@@ -188,6 +188,37 @@ public class JobExecutorTest {
         assertTrue(u.message(), u.message().contains("no-such-user-x"));
     }
 
+    /** Every way a job can fail to start says why (the controller shows it as the job's reason). */
+    @Test
+    public void jobsThatCannotStartSayWhy() throws Exception {
+        ExecutorHarness h = harness(new ExecutorConfig());
+        var badDir = ExecutorHarness.spec(ME, dir.resolve("no-such-dir"), "#!/bin/sh\ntrue\n");
+        var badOut = ExecutorHarness.spec(ME, dir, "#!/bin/sh\ntrue\n");
+        badOut.stdout = dir.resolve("no-such-dir/out.txt").toString();
+        var badInterp = ExecutorHarness.spec(ME, dir, "#!/nonexistent/python9\nprint(1)\n");
+        var fails = ExecutorHarness.spec(ME, dir, "#!/bin/sh\nexit 127\n");
+        for (var s : List.of(badDir, badOut, badInterp, fails)) h.exec.start(s.build());
+        JobOutcome d = h.await(badDir.id);
+        assertEquals(JobState.FAILED, d.state());
+        assertTrue(d.message(), d.message().startsWith("could not start: ") && d.message().contains("no-such-dir"));
+        JobOutcome o = h.await(badOut.id);
+        assertEquals(JobState.FAILED, o.state());
+        assertTrue(o.message(), o.message().startsWith("could not start: ") && o.message().contains("out.txt"));
+        JobOutcome i = h.await(badInterp.id);
+        assertEquals(JobState.FAILED, i.state());
+        assertEquals(127, i.exitCode());
+        assertEquals("could not start: the script's interpreter /nonexistent/python9 does not exist on this node", i.message());
+        Path plain = Files.writeString(dir.resolve("not-an-interpreter"), "text\n"); // mode 0644
+        assertEquals("the script's interpreter " + plain + " is not an executable file",
+                JobExecutor.interpreterProblem("#!" + plain + " -x\ntrue\n"));
+        assertEquals(null, JobExecutor.interpreterProblem("#!/bin/sh\n"));
+        assertEquals(null, JobExecutor.interpreterProblem("echo no interpreter line\n"));
+        // a script that itself exits 127 with a fine interpreter is an ordinary failure, without a made-up reason
+        JobOutcome f = h.await(fails.id);
+        assertEquals(127, f.exitCode());
+        assertEquals(null, f.message());
+    }
+
     @Test
     public void systemAccountsNeverRunJobs() throws Exception {
         UnixUser ordinary = TestUsers.ensureOrdinary();

@@ -114,6 +114,31 @@ public class LocalClusterTest {
         return "#!/bin/bash\n(trap '' TERM; sleep 300) &\necho $! >> " + pids + "\necho $$ >> " + pids + "\nwait\n";
     }
 
+    /** No silent failures: a job that cannot start ends FAILED with the reason in the controller's view. */
+    @Test
+    public void aJobThatCannotStartShowsWhy() throws Exception {
+        JobRequest r = new JobRequest(ME, "phys").workDir(work.resolve("gone").toString()).script("#!/bin/sh\ntrue\n").time("10");
+        long noDir = ctl.submit(ME, r).jobId();
+        long noInterp = submit(ME, "#!/usr/bin/python9\nprint(1)\n", "10", null);
+        ctl.schedule();
+        JobView d = awaitEnd(noDir);
+        assertEquals(JobState.FAILED, d.state());
+        assertTrue(d.reason(), d.reason().startsWith("could not start: cd: ") && d.reason().contains("gone"));
+        JobView i = awaitEnd(noInterp);
+        assertEquals(JobState.FAILED, i.state());
+        assertEquals("could not start: the script's interpreter /usr/bin/python9 does not exist on this node", i.reason());
+        // the reason survives a restart of the controller (WAL replay)
+        launcher.close();
+        ctl.close();
+        open();
+        assertEquals(d.reason(), ctl.job(noDir).reason());
+        ctl.snapshot();
+        launcher.close();
+        ctl.close();
+        open();
+        assertEquals(i.reason(), ctl.job(noInterp).reason());
+    }
+
     @Test
     public void exitStatusDecidesCompletedOrFailed() {
         long ok = submit(ME, "#!/bin/sh\necho hello from $CRANE_JOB_ID on $CRANE_JOB_NODELIST\n", "10", null);

@@ -642,9 +642,16 @@ public final class Controller implements AutoCloseable {
     }
 
     void doEnd(Job j, JobState state, int exitCode, long now) {
+        doEnd(j, state, exitCode, now, null);
+    }
+
+    /** As {@link #doEnd(Job, JobState, int, long)} with the node's reason (logged after the fixed fields, optional). */
+    void doEnd(Job j, JobState state, int exitCode, long now, String reason) {
         boolean wasRunning = j.state == JobState.RUNNING;
+        j.endReason = reason;
         applyEnd(j, state, exitCode, now);
         eb.reset().u8(EV_END).var(now).var(j.id).u8(state.ordinal()).var(exitCode);
+        if (reason != null) eb.str(reason);
         log();
         if (wasRunning && state != JobState.COMPLETED && state != JobState.FAILED && state != JobState.OUT_OF_MEMORY) {
             toTerminate.add(j);
@@ -739,6 +746,14 @@ public final class Controller implements AutoCloseable {
      * real end time; it is clamped to the run's start and the present.
      */
     public void jobEnded(long jobId, long runStart, JobState state, int exitCode, long endTime) {
+        jobEnded(jobId, runStart, state, exitCode, endTime, null);
+    }
+
+    /**
+     * As {@link #jobEnded(long, long, JobState, int, long)} with the node's {@code reason} for the end (why the job
+     * could not start, an OOM kill...), shown as the job's reason; null for none.
+     */
+    public void jobEnded(long jobId, long runStart, JobState state, int exitCode, long endTime, String reason) {
         if (state == null || !state.finished() || state == JobState.CANCELLED) {
             throw CtldException.invalid("state", "a node may report COMPLETED, FAILED, OUT_OF_MEMORY, TIMEOUT or NODE_FAIL, not " + state);
         }
@@ -750,7 +765,7 @@ public final class Controller implements AutoCloseable {
             if (runStart != 0 && j.startTime != runStart) {
                 throw CtldException.state("job " + jobId + " runs again since " + j.startTime + "; the report is about an earlier run");
             }
-            doEnd(j, state, exitCode, reportedEnd(j, endTime, clock.nowSec()));
+            doEnd(j, state, exitCode, reportedEnd(j, endTime, clock.nowSec()), endReason(reason));
             toTerminate.remove(j);
             lsn = lastLsn;
             maybeSnapshotLocked();
@@ -1043,10 +1058,21 @@ public final class Controller implements AutoCloseable {
      * One job end reported by a node: {@code runStart} 0 means the current run; {@code endTime} (epoch s) when it
      * ended there, 0 for "now".
      */
-    public record NodeReport(long jobId, long runStart, JobState state, int exitCode, long endTime) {
+    public record NodeReport(long jobId, long runStart, JobState state, int exitCode, long endTime, String reason) {
         public NodeReport(long jobId, long runStart, JobState state, int exitCode) {
-            this(jobId, runStart, state, exitCode, 0);
+            this(jobId, runStart, state, exitCode, 0, null);
         }
+
+        public NodeReport(long jobId, long runStart, JobState state, int exitCode, long endTime) {
+            this(jobId, runStart, state, exitCode, endTime, null);
+        }
+    }
+
+    /** A node's reason as one line of at most 1000 characters (it is shown in tables), or null. */
+    static String endReason(String reason) {
+        if (reason == null || reason.isBlank()) return null;
+        String one = reason.strip().replaceAll("\\s*\\R\\s*", "; ").replaceAll("\\p{Cntrl}", " ");
+        return one.length() > 1000 ? one.substring(0, 997) + "..." : one;
     }
 
     /** The end time of a reported end: the node's time, within [start of the run, now]; now when not given. */
@@ -1078,7 +1104,7 @@ public final class Controller implements AutoCloseable {
                 Job j = live.get(r.jobId());
                 if (j == null || j.state != JobState.RUNNING || !contains(j.allocNodes, idx)) continue;
                 if (r.runStart() != 0 && j.startTime != r.runStart()) continue;
-                doEnd(j, r.state(), r.exitCode(), reportedEnd(j, r.endTime(), now));
+                doEnd(j, r.state(), r.exitCode(), reportedEnd(j, r.endTime(), now), endReason(r.reason()));
                 toTerminate.remove(j);
                 applied[i] = true;
             }
@@ -1621,10 +1647,10 @@ public final class Controller implements AutoCloseable {
 
     /**
      * 2 added {@code preemptedBy} per job; 3 keeps only the recent window of finished jobs plus the history
-     * sequence number (the rest is in the history files). Versions 1 and 2 are still read: their full history is
-     * moved into the files at recovery.
+     * sequence number (the rest is in the history files); 4 added each job's end reason. Versions 1 and 2 are still
+     * read: their full history is moved into the files at recovery.
      */
-    private static final int SNAP_VERSION = 3;
+    private static final int SNAP_VERSION = 4;
     private int decodingVersion;
     private long snapshotTime;
 
@@ -1664,7 +1690,8 @@ public final class Controller implements AutoCloseable {
         }
         b.var(j.id).var(j.arrayJobId).var(j.arrayTaskId).var(j.submitTime).u8(j.state.ordinal()).var(j.startTime)
                 .var(j.endTime).var(j.exitCode).bool(j.held).bool(j.heldByAdmin).var(j.nice).var(j.adminPriority)
-                .var(j.timeLimitSec).var(j.requeueCount).ints(j.allocNodes).ints(j.allocGres).var(j.preemptedBy);
+                .var(j.timeLimitSec).var(j.requeueCount).ints(j.allocNodes).ints(j.allocGres).var(j.preemptedBy)
+                .str(j.endReason);
     }
 
     private void decodeState(BufReader r) {
@@ -1755,6 +1782,7 @@ public final class Controller implements AutoCloseable {
         j.allocNodes = r.ints();
         j.allocGres = r.ints();
         if (decodingVersion >= 2) j.preemptedBy = r.var();
+        if (decodingVersion >= 4) j.endReason = r.str();
         return j;
     }
 
@@ -1851,7 +1879,11 @@ public final class Controller implements AutoCloseable {
             }
             case EV_END -> {
                 Job j = liveOrFail(r.var());
-                applyEnd(j, JobState.of(r.u8()), r.varInt(), time);
+                JobState st = JobState.of(r.u8());
+                int exit = r.varInt();
+                // records written before end reasons existed stop here
+                j.endReason = r.hasMore() ? r.str() : null;
+                applyEnd(j, st, exit, time);
             }
             case EV_REQUEUE -> applyRequeue(liveOrFail(r.var()), time, true);
             case EV_PREEMPT -> {

@@ -116,6 +116,20 @@ public class CraneDriverContractTest extends SchedulerDriverContract {
         }
     }
 
+    /** No silent failures: a real job whose working directory is missing ends FAILED, and its JobInfo says why. */
+    @org.junit.Test
+    public void aJobThatCannotStartSaysWhyInItsJobInfo() throws Exception {
+        String account = newAccount();
+        org.scow.api.scheduler.JobSpec s = spec(account, USER_A, uniqueJobName("nodir"), "true");
+        String gone = WORK_DIR.resolve("gone").toString();
+        String job = submit(new org.scow.api.scheduler.JobSpec(s.user(), s.name(), s.account(), s.partition(), null,
+                1, 1, 0, null, 10L, s.script(), gone, null, null, java.util.List.of()));
+        org.scow.api.scheduler.JobInfo info = awaitFinished(job);
+        org.junit.Assert.assertEquals(org.scow.api.scheduler.JobState.FAILED, info.state());
+        org.junit.Assert.assertTrue(String.valueOf(info.reason()), info.reason() != null
+                && info.reason().startsWith("could not start: cd: ") && info.reason().contains(gone));
+    }
+
     @Override
     protected SchedulerDriver createDriver() throws Exception {
         return new CraneDriverFactory().create(new ClusterConfig("crane-test", "Crane test", "crane", Map.of(
