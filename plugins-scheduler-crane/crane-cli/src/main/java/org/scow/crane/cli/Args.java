@@ -180,7 +180,7 @@ final class Args {
         try {
             return Integer.valueOf(s.strip());
         } catch (NumberFormatException e) {
-            throw CliException.usage("option '" + longName + "': '" + s + "' is not a number");
+            throw CliException.usage("option '" + spelling(longName) + "': '" + s + "' is not a number");
         }
     }
 

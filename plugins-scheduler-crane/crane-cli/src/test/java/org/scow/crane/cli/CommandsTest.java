@@ -368,6 +368,13 @@ public class CommandsTest {
         // a user may shorten, only an operator may extend; priority is operator-only
         c.ok("alice", "ccontrol", "update", "JobId=" + id, "TimeLimit=30");
         assertEquals(1800, job(id).get("time_limit_sec").getAsLong());
+        // bad and empty values are named as written, never as the controller's field
+        Cluster.Result bad = c.fails(1, "alice", "ccontrol", "update", "JobId=" + id, "TimeLimit=abc");
+        assertTrue(bad.err(), bad.err().contains("job " + id + ": TimeLimit=abc: malformed duration 'abc'")
+                && !bad.err().contains("timeLimit"));
+        assertTrue(c.fails(2, "alice", "ccontrol", "update", "JobId=" + id, "TimeLimit=").err()
+                .contains("TimeLimit= needs a value"));
+        assertTrue(c.fails(2, "alice", "cqueue", "-m", "many").err().contains("option '-m': 'many' is not a number"));
         assertTrue(c.fails(1, "alice", "ccontrol", "update", "jobid=" + id, "timelimit=2:00:00").err().contains("job " + id));
         c.ok("root", "ccontrol", "update", "jobid=" + id, "TimeLimit=2:00:00", "Priority=5000");
         assertEquals(7200, job(id).get("time_limit_sec").getAsLong());
