@@ -61,6 +61,8 @@ final class Args {
     /** Values by long name; a flag has one empty string per occurrence. */
     private final Map<String, List<String>> values = new HashMap<>();
     private final List<String> positionals = new ArrayList<>();
+    /** How the user spelled each option (long name -> {@code -c} or {@code --cpus-per-task}), last occurrence. */
+    private final Map<String, String> spelled = new HashMap<>();
 
     private Args(String prog, List<Opt> options) {
         this.prog = prog;
@@ -92,6 +94,7 @@ final class Args {
                 int eq = w.indexOf('=');
                 String name = eq < 0 ? w : w.substring(0, eq);
                 Opt o = a.known(name);
+                a.spelled.put(o.longName, o.longName);
                 if (!o.takesValue()) {
                     if (eq >= 0) throw CliException.usage("option '" + o.longName + "' takes no value");
                     a.put(o, "");
@@ -106,6 +109,7 @@ final class Args {
             // -x, -xVALUE, -xyz (flags x, y, z), -xyVALUE (flag x, option y with VALUE)
             for (int k = 1; k < w.length(); k++) {
                 Opt o = a.known("-" + w.charAt(k));
+                a.spelled.put(o.longName, o.shortName);
                 if (!o.takesValue()) {
                     a.put(o, "");
                     continue;
@@ -176,8 +180,14 @@ final class Args {
         try {
             return Integer.valueOf(s.strip());
         } catch (NumberFormatException e) {
-            throw CliException.usage("option '" + longName + "': '" + s + "' is not a number");
+            throw CliException.usage("option '" + spelling(longName) + "': '" + s + "' is not a number");
         }
+    }
+
+    /** The option as the user wrote it ({@code -c} or {@code --cpus-per-task}); the long name when not given. */
+    String spelling(String longName) {
+        declared(longName);
+        return spelled.getOrDefault(longName, longName);
     }
 
     /** The positional words, in order. */

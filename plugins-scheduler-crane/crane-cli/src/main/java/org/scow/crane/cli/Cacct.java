@@ -118,6 +118,11 @@ final class Cacct extends Base {
         for (Job j : got.getJobsList()) if (extra.test(j)) rows.add(j);
         int total = rows.size();
         if (maxLines > 0 && rows.size() > maxLines) rows = rows.subList(0, maxLines);
+        // no silent failures: when a shown job ended for a reason its node gave (it could not start...), the default
+        // layout gets the Reason column
+        if (format == null && rows.stream().anyMatch(j -> !j.getReason().isEmpty() && !j.getState().equals("PENDING"))) {
+            table = Table.parse("--format", DEFAULT_FORMAT + ",Reason", slurm ? Jobs.SLURM_FIELDS : Jobs.FIELDS);
+        }
         if (json) {
             io.out().println(Json.of(Json.obj("jobs", rows, "total", total)));
         } else {

@@ -2,11 +2,17 @@ package org.scow.crane.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.scow.crane.protocol.BatchOptions;
@@ -93,6 +99,8 @@ final class Cbatch extends Base {
     boolean parsable;
     boolean json;
     List<String> positional;
+    /** The parsed command line: how the user spelled each option ({@code -c} or {@code --cpus-per-task}). */
+    private Args args;
 
     @Override
     List<Args.Opt> options() {
@@ -118,6 +126,7 @@ final class Cbatch extends Base {
 
     @Override
     void bind(Args a) {
+        args = a;
         jobName = a.string("--job-name");
         account = a.string("--account");
         partition = a.string("--partition");
@@ -167,7 +176,7 @@ final class Cbatch extends Base {
                         positional.size()) + "); pass values through --export or the environment");
             }
             Path file = io.cwd().resolve(positional.get(0));
-            script = read(file);
+            script = read(file, positional.get(0));
             defaultName = file.getFileName().toString();
         } else {
             script = readStdin(io.in());
@@ -178,8 +187,10 @@ final class Cbatch extends Base {
         JobRequest.Builder job = JobRequest.newBuilder().setName(defaultName).setScript(script)
                 .setWorkDir(io.cwd().toString());
         putEnvironment(job);
+        // request field -> the option or directive that set it, so refusals name what the user wrote
+        Map<String, String> written = new HashMap<>();
         try {
-            BatchOptions.applyDirectives(script, job);
+            BatchOptions.applyDirectives(script, job, written);
         } catch (BatchOptions.BadOptionException e) {
             throw CliException.usage("in the script's directives: " + e.getMessage());
         }
@@ -189,11 +200,12 @@ final class Cbatch extends Base {
             putEnvironment(job);
         }
         try {
-            BatchOptions.apply(commandLineWords(), job);
+            BatchOptions.apply(commandLineWords(), job, written);
         } catch (BatchOptions.BadOptionException e) {
             throw CliException.usage(e.getMessage());
         }
-        Submitted s = client().call(c -> c.submitJob(job.build()));
+        written.putIfAbsent("script", positional.isEmpty() ? "the script" : "the script " + positional.get(0));
+        Submitted s = client().call(c -> c.submitJob(job.build()), written);
         if (json) io.out().println(Json.of(Json.obj("job_id", s.getJobId(), "tasks", s.getTasks())));
         else if (parsable) io.out().println(s.getJobId());
         else io.out().println("Submitted batch job " + s.getJobId());
@@ -245,20 +257,59 @@ final class Cbatch extends Base {
         return w;
     }
 
-    private static void add(List<String> words, String option, String value) {
-        if (value != null) words.add(option + "=" + value);
+    /** The option as the user wrote it: {@code -t VALUE} stays two words, so a refusal can say {@code -t}. */
+    private void add(List<String> words, String option, String value) {
+        if (value == null) return;
+        String spelled = args == null ? option : args.spelling(option);
+        if (spelled.startsWith("--")) {
+            words.add(spelled + "=" + value);
+        } else {
+            words.add(spelled);
+            words.add(value);
+        }
     }
 
-    private String read(Path file) throws CliException {
+    /** Reads the script; messages name it as the user wrote it ({@code shown}). */
+    private String read(Path file, String shown) throws CliException {
         try {
-            if (Files.isDirectory(file)) throw CliException.usage(file + " is a directory, not a batch script");
-            if (Files.size(file) > MAX_READ) throw CliException.usage("the script " + file + " is larger than 4 MiB");
-            return Files.readString(file, StandardCharsets.UTF_8);
+            if (Files.isDirectory(file)) throw CliException.usage(shown + " is a directory, not a batch script");
+            if (Files.size(file) > MAX_READ) throw CliException.usage("the script " + shown + " is larger than 4 MiB");
+            return text(Files.readAllBytes(file), "the script " + shown);
         } catch (NoSuchFileException e) {
-            throw CliException.usage("no such script: " + file);
+            throw CliException.usage("no such script: " + shown);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw CliException.usage("cannot read the script " + shown + ": permission denied");
         } catch (IOException e) {
-            throw CliException.usage("cannot read the script " + file + ": " + e.getMessage());
+            throw CliException.usage("cannot read the script " + shown + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The script as text: UTF-8 without NUL bytes. A binary file or another encoding is refused with what is wrong
+     * and where, instead of the decoder's own words ("Input length = 1") or a script full of replacement characters.
+     */
+    static String text(byte[] b, String what) throws CliException {
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] == 0) throw CliException.usage(what + " is not a text file (a NUL byte at offset " + i + ")");
+        }
+        CharsetDecoder d = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(b);
+        CharBuffer out = CharBuffer.allocate(b.length);
+        CoderResult r = d.decode(in, out, true);
+        if (r.isError()) {
+            int at = in.position();
+            throw CliException.usage(what + " is not UTF-8 text (byte 0x" + String.format("%02x", b[at] & 0xff)
+                    + " at offset " + at + ", line " + (lineOf(b, at)) + "); save it as UTF-8");
+        }
+        d.flush(out);
+        return out.flip().toString();
+    }
+
+    private static int lineOf(byte[] b, int offset) {
+        int line = 1;
+        for (int i = 0; i < offset; i++) if (b[i] == '\n') line++;
+        return line;
     }
 
     private static String readStdin(InputStream in) throws CliException {
@@ -268,7 +319,7 @@ final class Cbatch extends Base {
         try {
             byte[] b = in.readNBytes((int) MAX_READ + 1);
             if (b.length > MAX_READ) throw CliException.usage("the script on stdin is larger than 4 MiB");
-            return new String(b, StandardCharsets.UTF_8);
+            return text(b, "the script on stdin");
         } catch (IOException e) {
             throw CliException.usage("cannot read the script from stdin: " + e.getMessage());
         }

@@ -210,10 +210,17 @@ final class Ccontrol extends Base {
         String idText = kv.containsKey("jobid") ? kv.remove("jobid") : kv.remove("job");
         if (kv.isEmpty()) throw CliException.usage("nothing to update (TimeLimit=, Priority=, Nice=)");
         List<ModifyJobRequest.Builder> changes = new ArrayList<>();
+        // the controller's field -> what the user wrote, so a refusal says "TimeLimit=abc", not "timeLimit:"
+        Map<String, String> written = new java.util.HashMap<>();
         for (Map.Entry<String, String> e : kv.entrySet()) {
             ModifyJobRequest.Builder b = ModifyJobRequest.newBuilder();
             switch (e.getKey()) {
-                case "timelimit" -> b.setTimeLimit(e.getValue());
+                case "timelimit" -> {
+                    // empty would read as "not given" on the wire
+                    if (e.getValue().isBlank()) throw CliException.usage("TimeLimit= needs a value, got an empty one");
+                    b.setTimeLimit(e.getValue());
+                    written.put("timeLimit", "TimeLimit=" + e.getValue());
+                }
                 case "priority" -> b.setPriority(number(e.getKey(), e.getValue()));
                 case "nice" -> b.setNice((int) number(e.getKey(), e.getValue()));
                 default -> throw CliException.usage("cannot update job field '" + e.getKey()
@@ -225,7 +232,7 @@ final class Ccontrol extends Base {
         for (Job j : jobs(idText)) {
             for (ModifyJobRequest.Builder b : changes) {
                 try {
-                    client().call(c -> c.modifyJob(b.setJobId(j.getJobId()).build()));
+                    client().call(c -> c.modifyJob(b.setJobId(j.getJobId()).build()), written);
                 } catch (CliException e) {
                     io.err().println(prog + ": error: job " + j.getDisplayId() + ": " + e.getMessage());
                     failures++;

@@ -45,6 +45,7 @@ final class CraneClient implements AutoCloseable {
      */
     static final String CREDENTIAL_HEADER = "crane-credential";
     static final String ERROR_CODE_TRAILER = "crane-code";
+    static final String ERROR_FIELD_TRAILER = "crane-field";
     static final String UNAUTHENTICATED = "UNAUTHENTICATED";
     static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
@@ -161,6 +162,26 @@ final class CraneClient implements AutoCloseable {
             return call.apply(stub);
         } catch (GrpcConnection.CallFailure e) {
             throw explain(e);
+        }
+    }
+
+    /**
+     * As {@link #call(Function)} for a submission: a refusal of a request field is said of the option or directive
+     * that set it ({@code written}: field -> e.g. {@code --time} or {@code #CBATCH -c 0 (line 3)}), never with the
+     * controller's field name ({@code timeLimit:}); a refused value (INVALID_ARGUMENT) exits as bad input (2).
+     */
+    <T> T call(Function<Stub, T> call, Map<String, String> written) throws CliException {
+        try {
+            return call.apply(stub);
+        } catch (GrpcConnection.CallFailure e) {
+            String field = e.trailers.get(ERROR_FIELD_TRAILER);
+            String code = e.trailers.get(ERROR_CODE_TRAILER);
+            String desc = e.description == null ? "" : e.description;
+            if (field == null || code == null || code.equals(UNAUTHENTICATED)) throw explain(e);
+            String text = desc.startsWith(field + ": ") ? desc.substring(field.length() + 2) : desc;
+            String option = written.get(field);
+            if (option != null) text = option + ": " + text;
+            throw option != null && code.equals("INVALID_ARGUMENT") ? CliException.usage(text) : CliException.failed(text);
         }
     }
 

@@ -95,7 +95,7 @@ public class ArgsTest {
         } catch (CliException e) {
             msg = e.getMessage();
         }
-        assertEquals("option '--nodes': 'two' is not a number", msg);
+        assertEquals("option '-N': 'two' is not a number", msg); // as the user wrote it
         try {
             parse(false).string("--no-such");
             fail("an undeclared option is a bug in the command");

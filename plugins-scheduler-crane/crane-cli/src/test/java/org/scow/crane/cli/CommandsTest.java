@@ -159,6 +159,47 @@ public class CommandsTest {
 
     // ---- errors --------------------------------------------------------------------------------------------------
 
+    /** A refusal of a bad value: exit 2, the option as written, no controller field name, no Java internals. */
+    private void badInput(String expected, String... args) throws Exception {
+        Cluster.Result r = c.fails(2, "alice", "cbatch", args);
+        assertTrue(r.err(), r.err().startsWith("cbatch: error: ") && r.err().contains(expected));
+        for (String internal : new String[] {"timeLimit", "cpusPerTask", "memPerCpu", "error: mem", "Input length", "Exception"}) {
+            assertFalse(r.err(), r.err().contains(internal));
+        }
+    }
+
+    @Test
+    public void refusalsNameTheOptionTheUserWrote() throws Exception {
+        c.script("job.sh", "#!/bin/sh\ntrue\n");
+        badInput("--time: needs a value, got an empty one", "--time=", "job.sh");
+        badInput("-t: needs a value, got an empty one", "-t", "", "job.sh");
+        badInput("--time: malformed duration 'abc'", "--time=abc", "job.sh");
+        badInput("-t: malformed duration 'abc'", "-t", "abc", "job.sh");
+        badInput("-c: must be at least 1, was 0", "-c", "0", "job.sh");
+        badInput("--cpus-per-task: must be at least 1, was 0", "--cpus-per-task=0", "job.sh");
+        badInput("--mem: malformed size 'lots'", "--mem=lots", "job.sh");
+        badInput("-N: must be at least 1, was 0", "-N0", "job.sh");
+        // directives: the line and the directive as written
+        c.script("d1.sh", "#!/bin/sh\n#CBATCH -c 0\ntrue\n");
+        badInput("#CBATCH -c 0 (line 2): must be at least 1, was 0", "d1.sh");
+        c.script("d2.sh", "#!/bin/sh\n#SBATCH --time=\ntrue\n");
+        badInput("line 2: #SBATCH --time=: needs a value, got an empty one", "d2.sh");
+        c.script("d3.sh", "#!/bin/sh\n#SBATCH --mem=lots\n#SBATCH --time=xyz\ntrue\n");
+        badInput("#SBATCH --mem=lots (line 2): malformed size 'lots'", "d3.sh");
+        badInput("#SBATCH --time=xyz (line 3): malformed duration 'xyz'", "--mem=1G", "d3.sh");
+        // the command line wins, and then it is the one named
+        badInput("--time: malformed duration 'q'", "--mem=1G", "--time=q", "d3.sh");
+        // binary garbage and other encodings
+        java.nio.file.Path work = c.dir.resolve("work");
+        java.nio.file.Files.write(work.resolve("a.out"), new byte[] {0x7f, 'E', 'L', 'F', 0, 1, 2});
+        badInput("the script a.out is not a text file (a NUL byte at offset 4)", "a.out");
+        java.nio.file.Files.write(work.resolve("latin1.sh"),
+                "#!/bin/sh\necho caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        badInput("is not UTF-8 text (byte 0xe9 at offset 18, line 2)", "latin1.sh");
+        // nothing of all this reached the queue
+        assertEquals(0, c.server.controller().jobs(j -> true).size());
+    }
+
     @Test
     public void badFlagsUnknownPartitionsAndLimitsGiveClearErrors() throws Exception {
         c.script("job.sh", "#!/bin/sh\n#CBATCH -t 10\nsleep 1\n");
@@ -327,6 +368,13 @@ public class CommandsTest {
         // a user may shorten, only an operator may extend; priority is operator-only
         c.ok("alice", "ccontrol", "update", "JobId=" + id, "TimeLimit=30");
         assertEquals(1800, job(id).get("time_limit_sec").getAsLong());
+        // bad and empty values are named as written, never as the controller's field
+        Cluster.Result bad = c.fails(1, "alice", "ccontrol", "update", "JobId=" + id, "TimeLimit=abc");
+        assertTrue(bad.err(), bad.err().contains("job " + id + ": TimeLimit=abc: malformed duration 'abc'")
+                && !bad.err().contains("timeLimit"));
+        assertTrue(c.fails(2, "alice", "ccontrol", "update", "JobId=" + id, "TimeLimit=").err()
+                .contains("TimeLimit= needs a value"));
+        assertTrue(c.fails(2, "alice", "cqueue", "-m", "many").err().contains("option '-m': 'many' is not a number"));
         assertTrue(c.fails(1, "alice", "ccontrol", "update", "jobid=" + id, "timelimit=2:00:00").err().contains("job " + id));
         c.ok("root", "ccontrol", "update", "jobid=" + id, "TimeLimit=2:00:00", "Priority=5000");
         assertEquals(7200, job(id).get("time_limit_sec").getAsLong());
@@ -447,6 +495,28 @@ public class CommandsTest {
     }
 
     // ---- cacct ---------------------------------------------------------------------------------------------------
+
+    /** No silent failures: why a job could not start (its node's report) is in cacct's default table and JSON. */
+    @Test
+    public void cacctShowsWhyAJobCouldNotStart() throws Exception {
+        long ok = submit("alice", "-J", "fine", "-t", "5", "--wrap", "true");
+        long broken = submit("alice", "-J", "nodir", "-t", "5", "--wrap", "sleep 600");
+        awaitState(ok, "COMPLETED");
+        awaitState(broken, "RUNNING");
+        String plain = c.ok("alice", "cacct", "-j", Long.toString(ok)).out();
+        assertFalse(plain, plain.contains("REASON")); // nothing to say: the usual layout
+        // what a node reports for a job whose working directory is missing (simulated nodes run nothing)
+        c.server.controller().jobEnded(broken, 0, org.scow.crane.ctld.model.JobState.FAILED, 122, 0,
+                "could not start: cd: can't cd to /data/gone");
+        String out = c.ok("alice", "cacct").out();
+        assertTrue(out, out.startsWith("JOBID NAME  PARTITION ACCOUNT CPUS STATE     EXITCODE REASON\n"));
+        assertTrue(out, out.contains("FAILED    122      could not start: cd: can't cd to /data/gone\n"));
+        JsonObject js = json(c.ok("alice", "cacct", "-j", Long.toString(broken), "--json"));
+        assertEquals("could not start: cd: can't cd to /data/gone",
+                js.getAsJsonArray("jobs").get(0).getAsJsonObject().get("reason").getAsString());
+        assertEquals(broken + "|FAILED|could not start: cd: can't cd to /data/gone\n", c.ok("alice", "cacct", "-j",
+                Long.toString(broken), "-N", "--parsable", "-o", "JobId,State,Reason").out());
+    }
 
     @Test
     public void cacctHistoryByEndTimeStateAndFormat() throws Exception {

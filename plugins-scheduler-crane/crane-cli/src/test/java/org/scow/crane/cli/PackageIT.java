@@ -97,11 +97,7 @@ public class PackageIT {
 
         run = root.resolve("run");
         env.put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        env.put("CRANECTLD_RUN_DIR", run.toString());
-        env.put("CRANECTLD_LOG_DIR", root.resolve("log").toString());
         env.put("CRANECTLD_JAVA_OPTS", "-Xmx256m");
-        env.put("CRANED_RUN_DIR", run.toString());
-        env.put("CRANED_LOG_DIR", root.resolve("log").toString());
         env.put("HOME", root.resolve("home").toString());
         int port = freePort();
         Path ctldConf = root.resolve("cranectld.conf");
@@ -109,16 +105,21 @@ public class PackageIT {
                 + "StateDir=" + root.resolve("state") + "   # a comment, as in the example\n"
                 + "ListenAddress=127.0.0.1\nListenPort=" + port + "\nSchedulerIntervalMs=200\n"
                 + "NodeDaemons=true\nNodeTimeout=60\nReturnToService=1\n"
+                // pid and log directories from the configuration (not the environment)
+                + "RunDir=" + run + "\nLogDir=" + root.resolve("log") + "   # a comment\n"
+                // the job runs as the test's own user (root) in single-user mode: the documented explicit opt-in
+                + "AllowRootJobs=true\n"
                 + "Node name=pn1 cpus=1 mem=64M\nPartition name=p nodes=pn1 default=yes maxtime=1:00:00 deftime=10:00\n");
         Path cranedConf = root.resolve("craned.conf");
         Files.writeString(cranedConf, "ControllerAddress=127.0.0.1\nControllerPort=" + port + "\n"
                 + "CredentialFile=" + root.resolve("%n.cred") + "\nSpoolDir=" + root.resolve("spool/%n") + "\n"
-                + "HeartbeatInterval=1\nCPUs=0\nMemory=0\nGpus=0\nRunJobsAsUser=false\nCgroups=off\n");
+                + "HeartbeatInterval=1\nCPUs=0\nMemory=0\nGpus=0\nRunJobsAsUser=false\nCgroups=off\n"
+                + "RunDir=" + run + "\nLogDir=" + root.resolve("log") + "\nAllowRootJobs=true\n");
 
         assertTrue(ok("bin/cranectld", "start", "--config", ctldConf.toString()).contains("cranectld started"));
         assertTrue(Files.exists(run.resolve("cranectld.pid")));
         assertTrue(Files.readString(root.resolve("log/cranectld.log")).contains("listening on 127.0.0.1:" + port));
-        assertTrue(ok("bin/cranectld", "status").contains("running"));
+        assertTrue(ok("bin/cranectld", "status", "--config", ctldConf.toString()).contains("running"));
         ok("bin/cranectld", "credential", "--config", ctldConf.toString(), "--scope", "node", "--principal", "pn1",
                 "--out", root.resolve("pn1.cred").toString());
         Path userCred = root.resolve("home/.crane/credential");
@@ -155,9 +156,9 @@ public class PackageIT {
         if (shared) assertTrue(ok("bin/crane", "--make-cds").contains("class-data archive " + cli));
 
         assertTrue(ok("bin/craned", "stop", "--config", cranedConf.toString(), "--node", "pn1").contains("stopped"));
-        assertTrue(ok("bin/cranectld", "stop").contains("cranectld stopped"));
+        assertTrue(ok("bin/cranectld", "stop", "--config", ctldConf.toString()).contains("cranectld stopped"));
         assertFalse(Files.exists(run.resolve("cranectld.pid")));
-        assertEquals(3, sh("bin/cranectld", "status").exit);
+        assertEquals(3, sh("bin/cranectld", "status", "--config", ctldConf.toString()).exit);
     }
 
     /** Whatever the test left running: the daemons it started, found by their pid files in its own directory. */

@@ -2,6 +2,8 @@ package org.scow.crane.craned;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import org.scow.crane.ctld.account.JobUserPolicy;
 
 /** Settings of a node's job executor. Fluent setters; the defaults suit a single-machine cluster. */
 public final class ExecutorConfig {
@@ -38,6 +40,16 @@ public final class ExecutorConfig {
      */
     public List<Path> gpuSharedDevices;
     public String clusterName = "crane";
+    /**
+     * Defence in depth behind the controller's own check: a job whose user has uid 0, a uid below this, or a name in
+     * {@link #deniedJobUsers} is not run but ends FAILED with the reason (see {@code JobUserPolicy}).
+     */
+    public int minJobUid = JobUserPolicy.DEFAULT_MIN_UID;
+    public Set<String> deniedJobUsers = JobUserPolicy.DEFAULT_DENIED;
+    /** Names exempt from {@link #minJobUid} (never from the uid-0 rule). */
+    public Set<String> allowedSystemUsers = Set.of();
+    /** Lets uid 0 run jobs (single-user test machines only). */
+    public boolean allowRootJobs;
 
     public ExecutorConfig spoolDir(Path v) { spoolDir = v; return this; }
     public ExecutorConfig runAsUser(boolean v) { runAsUser = v; return this; }
@@ -49,4 +61,13 @@ public final class ExecutorConfig {
     public ExecutorConfig gpuDevices(List<Path> v) { gpuDevices = v == null ? null : List.copyOf(v); return this; }
     public ExecutorConfig gpuSharedDevices(List<Path> v) { gpuSharedDevices = v == null ? null : List.copyOf(v); return this; }
     public ExecutorConfig clusterName(String v) { clusterName = v; return this; }
+    public ExecutorConfig minJobUid(int v) { minJobUid = v; return this; }
+    public ExecutorConfig deniedJobUsers(Set<String> v) { deniedJobUsers = Set.copyOf(v); return this; }
+    public ExecutorConfig allowedSystemUsers(Set<String> v) { allowedSystemUsers = Set.copyOf(v); return this; }
+    public ExecutorConfig allowRootJobs(boolean v) { allowRootJobs = v; return this; }
+
+    /** The job-user policy of these settings (the uid comes from the launch's own password lookup). */
+    JobUserPolicy jobUserPolicy() {
+        return JobUserPolicy.of(minJobUid, deniedJobUsers, allowedSystemUsers, allowRootJobs);
+    }
 }

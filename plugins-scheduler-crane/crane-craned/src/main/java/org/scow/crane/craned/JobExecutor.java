@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.scow.crane.ctld.account.JobUserPolicy;
 import org.scow.crane.ctld.model.JobState;
 
 /**
@@ -78,6 +80,7 @@ public final class JobExecutor implements AutoCloseable {
     private final String cgroupsProblem;
     private final boolean switchUser;
     private final String ownUser;
+    private final JobUserPolicy userPolicy;
     private final Gpus gpus;
     private final String gpuIsolationProblem;
     private final String setsid;
@@ -100,6 +103,7 @@ public final class JobExecutor implements AutoCloseable {
         this.cfg = cfg;
         this.listener = listener;
         this.ownUser = System.getProperty("user.name");
+        this.userPolicy = cfg.jobUserPolicy();
         boolean root = effectiveUid() == 0;
         this.switchUser = cfg.runAsUser && root;
         if (cfg.runAsUser && !root) {
@@ -249,6 +253,9 @@ public final class JobExecutor implements AutoCloseable {
 
     private void launch(JobSpec s) throws IOException {
         UnixUser user = resolveUser(s.user());
+        // the controller refuses such submissions; this catches jobs from an older or differently configured one
+        String systemUser = userPolicy.refusal(user.name(), OptionalInt.of(user.uid()));
+        if (systemUser != null) throw new IOException(systemUser);
         Path dir = spool.prepare(s.jobId(), s.script(), user, switchUser);
         List<Integer> gpuIdx = gpus.take(s.gpusPerNode());
         Cgroups.JobCgroup cg = null;
@@ -364,21 +371,29 @@ public final class JobExecutor implements AutoCloseable {
         try {
             killRemaining(s.jobId(), rj.sid, rj.cgroup, rj.requested() != null ? rj.killDeadlineNanos() : 0);
             int status = spool.readStatus(s.jobId());
+            // the script's end as its wrapper recorded it (matters for a job that ended while nobody watched)
+            long end = status >= 0 ? spool.statusTime(s.jobId()) : 0;
+            if (end <= 0) end = System.currentTimeMillis() / 1000;
             long ooms = rj.cgroup != null ? rj.cgroup.oomKills() : 0;
             JobState why = rj.requested();
             JobOutcome outcome;
             if (why != null) {
-                outcome = JobOutcome.of(why, exitOf(rj, status), null);
+                outcome = JobOutcome.of(why, exitOf(rj, status), null, end);
             } else if (ooms > 0) {
                 outcome = JobOutcome.of(JobState.OUT_OF_MEMORY, exitOf(rj, status), "the kernel killed " + ooms
-                        + " process(es) at the job's memory limit of " + s.memPerNodeMb() + " MiB");
+                        + " process(es) at the job's memory limit of " + s.memPerNodeMb() + " MiB", end);
             } else if (status >= 0) {
-                outcome = JobOutcome.of(status == 0 ? JobState.COMPLETED : JobState.FAILED, status, null);
+                // 126/127: the shell could not run the script at all; say why when it is the #! interpreter
+                String noRun = status == 126 || status == 127 ? interpreterProblem(s.script()) : null;
+                outcome = JobOutcome.of(status == 0 ? JobState.COMPLETED : JobState.FAILED, status,
+                        noRun != null ? "could not start: " + noRun : null, end);
             } else {
                 // the script did not run to its end: the wrapper failed (bad directory, output file) or was killed
                 String why2 = rj.failure != null ? rj.failure : spool.launchErrors(s.jobId());
+                // the wrapper's shell prefixes its name and line ("crane-job-7: 3: cd: ..."): noise for the user
+                if (why2 != null) why2 = why2.replaceAll("(?m)^crane-job-\\d+: \\d+: ", "");
                 outcome = JobOutcome.of(JobState.FAILED, exitOf(rj, status),
-                        why2 != null ? why2 : "the job's shell ended without recording the script's status");
+                        why2 != null ? "could not start: " + why2 : "the job's shell ended without recording the script's status", end);
             }
             cleanUp(rj);
             deliver(s, outcome);
@@ -393,6 +408,23 @@ public final class JobExecutor implements AutoCloseable {
     }
 
     /** The script's status when recorded, else our child's exit value (128+N when a signal ended it), else -1. */
+    /**
+     * Why the script's {@code #!} interpreter cannot run it: missing, or not executable (seen by the executor, which
+     * is root or the job's user); null when it looks fine or the script has none.
+     */
+    static String interpreterProblem(String script) {
+        if (script == null || !script.startsWith("#!")) return null;
+        int eol = script.indexOf('\n');
+        String[] words = script.substring(2, eol < 0 ? script.length() : eol).strip().split("\\s+");
+        if (words.length == 0 || words[0].isEmpty()) return "the script's #! line names no interpreter";
+        java.nio.file.Path interp = java.nio.file.Path.of(words[0]);
+        if (!Files.exists(interp)) return "the script's interpreter " + words[0] + " does not exist on this node";
+        if (Files.isDirectory(interp) || !Files.isExecutable(interp)) {
+            return "the script's interpreter " + words[0] + " is not an executable file";
+        }
+        return null;
+    }
+
     private static int exitOf(RunningJob rj, int status) {
         if (status >= 0) return status;
         return rj.process != null ? rj.process.exitValue() : -1;

@@ -70,7 +70,7 @@ public final class LocalLauncher implements Launcher, AutoCloseable {
         // CANCELLED and TIMEOUT are the controller's own decisions, already recorded before it asked for the kill
         if (o.state() != JobState.CANCELLED && o.state() != JobState.TIMEOUT) {
             try {
-                ctl.jobEnded(spec.jobId(), spec.startTime(), o.state(), o.exitCode());
+                ctl.jobEnded(spec.jobId(), spec.startTime(), o.state(), o.exitCode(), o.endTime(), o.message());
             } catch (CtldException e) {
                 // the controller ended it meanwhile (cancel, time limit, node down): its decision stands
             }

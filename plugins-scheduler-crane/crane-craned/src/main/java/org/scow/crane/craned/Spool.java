@@ -93,6 +93,15 @@ final class Spool {
         }
     }
 
+    /** When the wrapper recorded the exit status (epoch s, the status file's modification time), or 0. */
+    long statusTime(long jobId) {
+        try {
+            return Files.getLastModifiedTime(dir(jobId).resolve("status")).toMillis() / 1000;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     /** The script's exit status as the wrapper recorded it, or -1 when it did not (it never ran, or was killed). */
     int readStatus(long jobId) {
         try {

@@ -70,7 +70,8 @@ public class GpuIsolationTest {
     }
 
     private ExecutorHarness harness(ExecutorConfig cfg) throws Exception {
-        ExecutorHarness h = new ExecutorHarness(cfg.spoolDir(spool).killWaitMs(1000));
+        ExecutorHarness h = new ExecutorHarness(cfg.spoolDir(spool).killWaitMs(1000).allowRootJobs(true)
+                .allowedSystemUsers(java.util.Set.of(TestUsers.USER)));
         harnesses.add(h);
         return h;
     }

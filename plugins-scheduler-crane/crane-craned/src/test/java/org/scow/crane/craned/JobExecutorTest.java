@@ -38,7 +38,15 @@ public class JobExecutorTest {
         harnesses.forEach(ExecutorHarness::close);
     }
 
+    /**
+     * These tests run most jobs as themselves (root) and as the system account {@link TestUsers#USER}: they opt in
+     * explicitly, as a single-user test machine would.
+     */
     private ExecutorHarness harness(ExecutorConfig cfg) throws Exception {
+        return plainHarness(cfg.allowRootJobs(true).allowedSystemUsers(java.util.Set.of(TestUsers.USER)));
+    }
+
+    private ExecutorHarness plainHarness(ExecutorConfig cfg) throws Exception {
         ExecutorHarness h = new ExecutorHarness(cfg.spoolDir(spool).killWaitMs(1000).gpus(2).clusterName("testc"));
         harnesses.add(h);
         return h;
@@ -150,7 +158,9 @@ public class JobExecutorTest {
         var killed = ExecutorHarness.spec(ME, dir, "#!/bin/bash\nkill -KILL $$\n");
         var noShebang = ExecutorHarness.spec(ME, dir, "echo plain sh\nexit 4\n");
         for (var s : List.of(ok, fail, killed, noShebang)) h.exec.start(s.build());
-        assertEquals(new JobOutcome(JobState.COMPLETED, 0, 0, null), h.await(ok.id));
+        JobOutcome done = h.await(ok.id);
+        assertEquals(new JobOutcome(JobState.COMPLETED, 0, 0, null, done.endTime()), done);
+        assertTrue(Math.abs(System.currentTimeMillis() / 1000 - done.endTime()) < 60);
         JobOutcome f = h.await(fail.id);
         assertEquals(JobState.FAILED, f.state());
         assertEquals(3, f.exitCode());
@@ -176,6 +186,69 @@ public class JobExecutorTest {
         JobOutcome u = h.await(badUser.id);
         assertEquals(JobState.FAILED, u.state());
         assertTrue(u.message(), u.message().contains("no-such-user-x"));
+    }
+
+    /** Every way a job can fail to start says why (the controller shows it as the job's reason). */
+    @Test
+    public void jobsThatCannotStartSayWhy() throws Exception {
+        ExecutorHarness h = harness(new ExecutorConfig());
+        var badDir = ExecutorHarness.spec(ME, dir.resolve("no-such-dir"), "#!/bin/sh\ntrue\n");
+        var badOut = ExecutorHarness.spec(ME, dir, "#!/bin/sh\ntrue\n");
+        badOut.stdout = dir.resolve("no-such-dir/out.txt").toString();
+        var badInterp = ExecutorHarness.spec(ME, dir, "#!/nonexistent/python9\nprint(1)\n");
+        var fails = ExecutorHarness.spec(ME, dir, "#!/bin/sh\nexit 127\n");
+        for (var s : List.of(badDir, badOut, badInterp, fails)) h.exec.start(s.build());
+        JobOutcome d = h.await(badDir.id);
+        assertEquals(JobState.FAILED, d.state());
+        assertTrue(d.message(), d.message().startsWith("could not start: ") && d.message().contains("no-such-dir"));
+        JobOutcome o = h.await(badOut.id);
+        assertEquals(JobState.FAILED, o.state());
+        assertTrue(o.message(), o.message().startsWith("could not start: ") && o.message().contains("out.txt"));
+        JobOutcome i = h.await(badInterp.id);
+        assertEquals(JobState.FAILED, i.state());
+        assertEquals(127, i.exitCode());
+        assertEquals("could not start: the script's interpreter /nonexistent/python9 does not exist on this node", i.message());
+        Path plain = Files.writeString(dir.resolve("not-an-interpreter"), "text\n"); // mode 0644
+        assertEquals("the script's interpreter " + plain + " is not an executable file",
+                JobExecutor.interpreterProblem("#!" + plain + " -x\ntrue\n"));
+        assertEquals(null, JobExecutor.interpreterProblem("#!/bin/sh\n"));
+        assertEquals(null, JobExecutor.interpreterProblem("echo no interpreter line\n"));
+        // a script that itself exits 127 with a fine interpreter is an ordinary failure, without a made-up reason
+        JobOutcome f = h.await(fails.id);
+        assertEquals(127, f.exitCode());
+        assertEquals(null, f.message());
+    }
+
+    @Test
+    public void systemAccountsNeverRunJobs() throws Exception {
+        UnixUser ordinary = TestUsers.ensureOrdinary();
+        // default settings: MinJobUid=1000, root denied, no AllowRootJobs
+        ExecutorHarness h = plainHarness(new ExecutorConfig());
+        var asRoot = ExecutorHarness.spec("root", dir, "#!/bin/sh\ntouch " + dir.resolve("root-ran") + "\n");
+        var asDaemon = ExecutorHarness.spec("daemon", dir, "#!/bin/sh\ntouch " + dir.resolve("daemon-ran") + "\n");
+        var asUser = ExecutorHarness.spec(ordinary.name(), dir, "#!/bin/sh\nid -u\n");
+        for (var s : List.of(asRoot, asDaemon, asUser)) h.exec.start(s.build());
+        JobOutcome r = h.await(asRoot.id);
+        assertEquals(JobState.FAILED, r.state());
+        assertTrue(r.message(), r.message().contains("user 'root' is a system account (uid 0): jobs may not run as system accounts"));
+        JobOutcome d = h.await(asDaemon.id);
+        assertEquals(JobState.FAILED, d.state());
+        assertTrue(d.message(), d.message().contains("user 'daemon' is a system account (uid 1, below MinJobUid=1000)"));
+        JobOutcome u = h.await(asUser.id);
+        assertEquals(u.toString(), JobState.COMPLETED, u.state());
+        assertFalse("root's script ran", Files.exists(dir.resolve("root-ran")));
+        assertFalse("daemon's script ran", Files.exists(dir.resolve("daemon-ran")));
+        assertEquals(ordinary.uid() + "\n", Files.readString(dir.resolve("Crane-" + asUser.id + ".out")));
+        // single-user mode as root does not turn into a back door for root's jobs
+        ExecutorHarness single = plainHarness(new ExecutorConfig().runAsUser(false));
+        var mine = ExecutorHarness.spec(ME, dir, "#!/bin/sh\ntouch " + dir.resolve("single-ran") + "\n");
+        single.exec.start(mine.build());
+        JobOutcome m = single.await(mine.id);
+        if ("root".equals(ME)) {
+            assertEquals(JobState.FAILED, m.state());
+            assertTrue(m.message(), m.message().contains("system account"));
+            assertFalse(Files.exists(dir.resolve("single-ran")));
+        }
     }
 
     /** A script whose children ignore SIGTERM, and record their pids so the test can check they are gone. */

@@ -48,9 +48,13 @@ public class LocalClusterTest {
                 Partition name=debug nodes=localhost default=yes maxtime=1-0
                 """);
         cfg.stateDir = state;
+        // most jobs here run as the test itself (root) or the system account cranetest: an explicit opt-in
+        cfg.allowRootJobs = true;
+        cfg.allowedSystemUsers = java.util.Set.of(TestUsers.USER);
         ctl = new Controller(cfg, clock);
         launcher = LocalLauncher.install(ctl, new ExecutorConfig().spoolDir(state.resolve("spool")).killWaitMs(1000)
-                .cgroups(Cgroups.Mode.REQUIRED).cgroupSubdir("crane-test-local").gpus(0), () -> { });
+                .cgroups(Cgroups.Mode.REQUIRED).cgroupSubdir("crane-test-local").gpus(0).allowRootJobs(true)
+                .allowedSystemUsers(java.util.Set.of(TestUsers.USER)), () -> { });
     }
 
     @After
@@ -108,6 +112,31 @@ public class LocalClusterTest {
 
     private String tree(Path pids) {
         return "#!/bin/bash\n(trap '' TERM; sleep 300) &\necho $! >> " + pids + "\necho $$ >> " + pids + "\nwait\n";
+    }
+
+    /** No silent failures: a job that cannot start ends FAILED with the reason in the controller's view. */
+    @Test
+    public void aJobThatCannotStartShowsWhy() throws Exception {
+        JobRequest r = new JobRequest(ME, "phys").workDir(work.resolve("gone").toString()).script("#!/bin/sh\ntrue\n").time("10");
+        long noDir = ctl.submit(ME, r).jobId();
+        long noInterp = submit(ME, "#!/usr/bin/python9\nprint(1)\n", "10", null);
+        ctl.schedule();
+        JobView d = awaitEnd(noDir);
+        assertEquals(JobState.FAILED, d.state());
+        assertTrue(d.reason(), d.reason().startsWith("could not start: cd: ") && d.reason().contains("gone"));
+        JobView i = awaitEnd(noInterp);
+        assertEquals(JobState.FAILED, i.state());
+        assertEquals("could not start: the script's interpreter /usr/bin/python9 does not exist on this node", i.reason());
+        // the reason survives a restart of the controller (WAL replay)
+        launcher.close();
+        ctl.close();
+        open();
+        assertEquals(d.reason(), ctl.job(noDir).reason());
+        ctl.snapshot();
+        launcher.close();
+        ctl.close();
+        open();
+        assertEquals(i.reason(), ctl.job(noInterp).reason());
     }
 
     @Test

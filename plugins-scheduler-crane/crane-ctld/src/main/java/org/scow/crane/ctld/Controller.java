@@ -17,6 +17,7 @@ import java.util.function.Predicate;
 import org.scow.crane.ctld.account.Account;
 import org.scow.crane.ctld.account.AccountStore;
 import org.scow.crane.ctld.account.AdminLevel;
+import org.scow.crane.ctld.account.JobUserPolicy;
 import org.scow.crane.ctld.account.Membership;
 import org.scow.crane.ctld.account.Qos;
 import org.scow.crane.ctld.history.HistoryStore;
@@ -83,6 +84,8 @@ public final class Controller implements AutoCloseable {
     final AccountStore acct;
     final HashMap<Long, Job> live = new HashMap<>();
     final ArrayList<Job> pending = new ArrayList<>();
+    /** A requeued job was appended to {@link #pending} out of id order; the next compaction sorts it in. */
+    private boolean pendingOutOfOrder;
     final ArrayList<Job> running = new ArrayList<>();
     /** The recent window of finished jobs kept in memory (all history when there is no StateDir). */
     final ArrayList<Job> history = new ArrayList<>();
@@ -108,6 +111,8 @@ public final class Controller implements AutoCloseable {
     private boolean replaying;
     private long lastLsn;
     private final List<Job> toTerminate = new ArrayList<>();
+    /** System accounts never run jobs: checked at every submission (replay does not re-validate). */
+    private final JobUserPolicy userPolicy;
 
     /** A submission outcome: the job id (the array job id for arrays) and the number of tasks created. */
     public record Submitted(long jobId, int tasks) {
@@ -123,6 +128,7 @@ public final class Controller implements AutoCloseable {
         this.cluster = cfg.buildCluster();
         this.acct = new AccountStore(cluster.partitionByName::containsKey);
         this.scheduler = new Scheduler(this);
+        this.userPolicy = cfg.jobUserPolicy();
         if (cfg.stateDir != null) recover(cfg.stateDir);
     }
 
@@ -173,6 +179,13 @@ public final class Controller implements AutoCloseable {
     /** Validates, applies and logs the requests; fills {@code out}; answers the last LSN written, or -1. */
     private long submitLogged(String actor, List<JobRequest> reqs, List<Object> out) {
         long lsn = -1;
+        // the password database is asked here, outside the lock (a getent per new user), not inside validate
+        String lastUser = null;
+        for (JobRequest r : reqs) {
+            String u = r == null ? null : r.user != null ? r.user : actor;
+            if (u != null && !u.equals(lastUser)) userPolicy.warm(u);
+            lastUser = u;
+        }
         lock.lock();
         try {
             long now = clock.nowSec();
@@ -203,6 +216,8 @@ public final class Controller implements AutoCloseable {
         if (!user.equals(actor) && acct.level(actor).compareTo(AdminLevel.OPERATOR) < 0) {
             throw CtldException.denied("'" + actor + "' may not submit jobs as '" + user + "'");
         }
+        String systemUser = userPolicy.refusal(user);
+        if (systemUser != null) throw CtldException.systemUser(systemUser);
         checkText("name", r.name, 200, true);
         Partition p;
         if (r.partition == null) p = cluster.defaultPartition;
@@ -255,7 +270,9 @@ public final class Controller implements AutoCloseable {
         if (cpn > 1_000_000) throw CtldException.invalid("cpusPerTask", "more than 1000000 CPUs per node requested");
         int cpusPerNode = (int) cpn;
         if (r.mem != null && r.memPerCpu != null) throw CtldException.invalid("mem", "give mem or memPerCpu, not both");
-        long memPerCpu = r.memPerCpu == null ? 0 : TimeSpec.parseMemMb("memPerCpu", r.memPerCpu);
+        // neither mem nor memPerCpu: the partition's default per CPU (Slurm's DefMemPerCPU), never 0 MiB
+        long memPerCpu = r.memPerCpu != null ? TimeSpec.parseMemMb("memPerCpu", r.memPerCpu)
+                : r.mem == null ? p.defMemPerCpuMb : 0;
         long memPerNode = r.mem != null ? TimeSpec.parseMemMb("mem", r.mem) : memPerCpu * cpusPerNode;
         GresRegistry.Request gres = cluster.gres.parseRequest("gres", r.gres);
         long limit = r.timeLimit != null ? TimeSpec.parseDuration("timeLimit", r.timeLimit) : p.defaultTimeSec;
@@ -593,8 +610,11 @@ public final class Controller implements AutoCloseable {
             j.heldByAdmin = true;
         }
         if (!j.queued) {
+            // appended now (a scheduling pass may be walking the list by index: preemption requeues during it); the
+            // next compaction puts it back to its own place, so it does not fall behind later jobs of its priority
             pending.add(j);
             j.queued = true;
+            pendingOutOfOrder = true;
         }
         pendingCount++;
     }
@@ -622,9 +642,16 @@ public final class Controller implements AutoCloseable {
     }
 
     void doEnd(Job j, JobState state, int exitCode, long now) {
+        doEnd(j, state, exitCode, now, null);
+    }
+
+    /** As {@link #doEnd(Job, JobState, int, long)} with the node's reason (logged after the fixed fields, optional). */
+    void doEnd(Job j, JobState state, int exitCode, long now, String reason) {
         boolean wasRunning = j.state == JobState.RUNNING;
+        j.endReason = reason;
         applyEnd(j, state, exitCode, now);
         eb.reset().u8(EV_END).var(now).var(j.id).u8(state.ordinal()).var(exitCode);
+        if (reason != null) eb.str(reason);
         log();
         if (wasRunning && state != JobState.COMPLETED && state != JobState.FAILED && state != JobState.OUT_OF_MEMORY) {
             toTerminate.add(j);
@@ -710,6 +737,23 @@ public final class Controller implements AutoCloseable {
      * new one: it is INVALID_STATE.
      */
     public void jobEnded(long jobId, long runStart, JobState state, int exitCode) {
+        jobEnded(jobId, runStart, state, exitCode, 0);
+    }
+
+    /**
+     * As {@link #jobEnded(long, long, JobState, int)}, with the time the job ended on its node ({@code endTime},
+     * epoch s; 0: now). A report that arrives late (the controller was down, the report queued) keeps the job's
+     * real end time; it is clamped to the run's start and the present.
+     */
+    public void jobEnded(long jobId, long runStart, JobState state, int exitCode, long endTime) {
+        jobEnded(jobId, runStart, state, exitCode, endTime, null);
+    }
+
+    /**
+     * As {@link #jobEnded(long, long, JobState, int, long)} with the node's {@code reason} for the end (why the job
+     * could not start, an OOM kill...), shown as the job's reason; null for none.
+     */
+    public void jobEnded(long jobId, long runStart, JobState state, int exitCode, long endTime, String reason) {
         if (state == null || !state.finished() || state == JobState.CANCELLED) {
             throw CtldException.invalid("state", "a node may report COMPLETED, FAILED, OUT_OF_MEMORY, TIMEOUT or NODE_FAIL, not " + state);
         }
@@ -721,7 +765,7 @@ public final class Controller implements AutoCloseable {
             if (runStart != 0 && j.startTime != runStart) {
                 throw CtldException.state("job " + jobId + " runs again since " + j.startTime + "; the report is about an earlier run");
             }
-            doEnd(j, state, exitCode, clock.nowSec());
+            doEnd(j, state, exitCode, reportedEnd(j, endTime, clock.nowSec()), endReason(reason));
             toTerminate.remove(j);
             lsn = lastLsn;
             maybeSnapshotLocked();
@@ -1010,8 +1054,31 @@ public final class Controller implements AutoCloseable {
         }
     }
 
-    /** One job end reported by a node: {@code runStart} 0 means the current run. */
-    public record NodeReport(long jobId, long runStart, JobState state, int exitCode) {
+    /**
+     * One job end reported by a node: {@code runStart} 0 means the current run; {@code endTime} (epoch s) when it
+     * ended there, 0 for "now".
+     */
+    public record NodeReport(long jobId, long runStart, JobState state, int exitCode, long endTime, String reason) {
+        public NodeReport(long jobId, long runStart, JobState state, int exitCode) {
+            this(jobId, runStart, state, exitCode, 0, null);
+        }
+
+        public NodeReport(long jobId, long runStart, JobState state, int exitCode, long endTime) {
+            this(jobId, runStart, state, exitCode, endTime, null);
+        }
+    }
+
+    /** A node's reason as one line of at most 1000 characters (it is shown in tables), or null. */
+    static String endReason(String reason) {
+        if (reason == null || reason.isBlank()) return null;
+        String one = reason.strip().replaceAll("\\s*\\R\\s*", "; ").replaceAll("\\p{Cntrl}", " ");
+        return one.length() > 1000 ? one.substring(0, 997) + "..." : one;
+    }
+
+    /** The end time of a reported end: the node's time, within [start of the run, now]; now when not given. */
+    private static long reportedEnd(Job j, long reported, long now) {
+        if (reported <= 0) return now;
+        return Math.max(j.startTime, Math.min(reported, now));
     }
 
     /**
@@ -1037,7 +1104,7 @@ public final class Controller implements AutoCloseable {
                 Job j = live.get(r.jobId());
                 if (j == null || j.state != JobState.RUNNING || !contains(j.allocNodes, idx)) continue;
                 if (r.runStart() != 0 && j.startTime != r.runStart()) continue;
-                doEnd(j, r.state(), r.exitCode(), now);
+                doEnd(j, r.state(), r.exitCode(), reportedEnd(j, r.endTime(), now), endReason(r.reason()));
                 toTerminate.remove(j);
                 applied[i] = true;
             }
@@ -1299,6 +1366,12 @@ public final class Controller implements AutoCloseable {
 
     /** Drops finished or started entries from the pending and running lists. Lock held. */
     void compactQueues() {
+        if (pendingOutOfOrder) {
+            // submission (id) order, which the scheduler's tie-break between equal priorities follows; TimSort
+            // merges the few requeued jobs into the long sorted run in linear time
+            pending.sort(java.util.Comparator.comparingLong(x -> x.id));
+            pendingOutOfOrder = false;
+        }
         int w = 0;
         for (int i = 0; i < pending.size(); i++) {
             Job j = pending.get(i);
@@ -1574,10 +1647,10 @@ public final class Controller implements AutoCloseable {
 
     /**
      * 2 added {@code preemptedBy} per job; 3 keeps only the recent window of finished jobs plus the history
-     * sequence number (the rest is in the history files). Versions 1 and 2 are still read: their full history is
-     * moved into the files at recovery.
+     * sequence number (the rest is in the history files); 4 added each job's end reason. Versions 1 and 2 are still
+     * read: their full history is moved into the files at recovery.
      */
-    private static final int SNAP_VERSION = 3;
+    private static final int SNAP_VERSION = 4;
     private int decodingVersion;
     private long snapshotTime;
 
@@ -1617,7 +1690,8 @@ public final class Controller implements AutoCloseable {
         }
         b.var(j.id).var(j.arrayJobId).var(j.arrayTaskId).var(j.submitTime).u8(j.state.ordinal()).var(j.startTime)
                 .var(j.endTime).var(j.exitCode).bool(j.held).bool(j.heldByAdmin).var(j.nice).var(j.adminPriority)
-                .var(j.timeLimitSec).var(j.requeueCount).ints(j.allocNodes).ints(j.allocGres).var(j.preemptedBy);
+                .var(j.timeLimitSec).var(j.requeueCount).ints(j.allocNodes).ints(j.allocGres).var(j.preemptedBy)
+                .str(j.endReason);
     }
 
     private void decodeState(BufReader r) {
@@ -1708,6 +1782,7 @@ public final class Controller implements AutoCloseable {
         j.allocNodes = r.ints();
         j.allocGres = r.ints();
         if (decodingVersion >= 2) j.preemptedBy = r.var();
+        if (decodingVersion >= 4) j.endReason = r.str();
         return j;
     }
 
@@ -1804,7 +1879,11 @@ public final class Controller implements AutoCloseable {
             }
             case EV_END -> {
                 Job j = liveOrFail(r.var());
-                applyEnd(j, JobState.of(r.u8()), r.varInt(), time);
+                JobState st = JobState.of(r.u8());
+                int exit = r.varInt();
+                // records written before end reasons existed stop here
+                j.endReason = r.hasMore() ? r.str() : null;
+                applyEnd(j, st, exit, time);
             }
             case EV_REQUEUE -> applyRequeue(liveOrFail(r.var()), time, true);
             case EV_PREEMPT -> {

@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.scow.crane.ctld.account.JobUserPolicy;
 import org.scow.crane.ctld.model.GresRegistry;
 import org.scow.crane.ctld.model.Node;
 import org.scow.crane.ctld.model.Partition;
@@ -42,6 +43,12 @@ public final class CtldConfig {
     public int maxPendingJobs = 4_000_000;
     public int maxScriptBytes = 1 << 20;
     public long defaultTimeLimitSec = 3600;
+    /**
+     * Memory per CPU of a job that asks for none (Slurm's DefMemPerCPU), for partitions without their own
+     * {@code defmempercpu=}; 0: each partition's smallest memory-per-CPU share of its nodes (memory / CPUs), so a
+     * job without --mem is limited and accounted like its share of a node instead of getting 0 MiB.
+     */
+    public long defMemPerCpuMb;
     public long weightAge = 1000;
     public long weightFairShare = 10000;
     public long weightJobSize = 1000;
@@ -117,15 +124,42 @@ public final class CtldConfig {
      * node the controller set DOWN because it was not responding; 2 resumes any DOWN node (Slurm's ReturnToService).
      */
     public int returnToService = 1;
+    // ---- who may own jobs (see JobUserPolicy): system accounts never run jobs
+    /** Users whose uid is below this are refused (unless in {@link #allowedSystemUsers}); uid 0 always is. */
+    public int minJobUid = JobUserPolicy.DEFAULT_MIN_UID;
+    /** Names that never own jobs, whatever their uid. */
+    public Set<String> deniedJobUsers = new LinkedHashSet<>(JobUserPolicy.DEFAULT_DENIED);
+    /** Names exempt from {@link #minJobUid} (never from the uid-0 rule). */
+    public Set<String> allowedSystemUsers = new LinkedHashSet<>();
+    /** Lets uid 0 own jobs and drops root from the deny list: single-user test machines only. */
+    public boolean allowRootJobs;
+    // ---- daemon files: read by bin/cranectld (pid file and log), accepted here so one file configures the daemon
+    /** Directory of cranectld.pid (the script's default /var/run/crane; $CRANECTLD_RUN_DIR wins). */
+    public Path runDir;
+    /** Directory of cranectld.log (the script's default /var/log/crane; $CRANECTLD_LOG_DIR wins). */
+    public Path logDir;
+
+    /** The job-user policy these settings describe, with this machine's password database. */
+    public JobUserPolicy jobUserPolicy() {
+        return JobUserPolicy.of(minJobUid, deniedJobUsers, allowedSystemUsers, allowRootJobs);
+    }
 
     public record NodeDef(String names, int cpus, long memMb, String gres, Set<String> features) {
     }
 
-    /** A partition definition; {@code preemptMode} null means the cluster's {@link #preemptMode}. */
+    /**
+     * A partition definition; {@code preemptMode} null means the cluster's {@link #preemptMode}; {@code defMemPerCpuMb}
+     * 0 means the cluster's {@link #defMemPerCpuMb}.
+     */
     public record PartitionDef(String name, String nodes, boolean isDefault, int priorityTier, long maxTimeSec, long defaultTimeSec,
-                               PreemptMode preemptMode) {
+                               PreemptMode preemptMode, long defMemPerCpuMb) {
         public PartitionDef(String name, String nodes, boolean isDefault, int priorityTier, long maxTimeSec, long defaultTimeSec) {
-            this(name, nodes, isDefault, priorityTier, maxTimeSec, defaultTimeSec, null);
+            this(name, nodes, isDefault, priorityTier, maxTimeSec, defaultTimeSec, null, 0);
+        }
+
+        public PartitionDef(String name, String nodes, boolean isDefault, int priorityTier, long maxTimeSec, long defaultTimeSec,
+                            PreemptMode preemptMode) {
+            this(name, nodes, isDefault, priorityTier, maxTimeSec, defaultTimeSec, preemptMode, 0);
         }
     }
 
@@ -175,7 +209,8 @@ public final class CtldConfig {
                                 Integer.parseInt(kv.getOrDefault("priority", "1")),
                                 kv.containsKey("maxtime") ? TimeSpec.parseDuration("maxtime", kv.get("maxtime")) : 0,
                                 kv.containsKey("deftime") ? TimeSpec.parseDuration("deftime", kv.get("deftime")) : 0,
-                                kv.containsKey("preemptmode") ? PreemptMode.parse("preemptmode", kv.get("preemptmode")) : null));
+                                kv.containsKey("preemptmode") ? PreemptMode.parse("preemptmode", kv.get("preemptmode")) : null,
+                                kv.containsKey("defmempercpu") ? positiveMem("defmempercpu", kv.get("defmempercpu")) : 0));
                     }
                     continue;
                 }
@@ -187,6 +222,12 @@ public final class CtldConfig {
             }
         }
         return c;
+    }
+
+    private static long positiveMem(String key, String v) {
+        long mb = TimeSpec.parseMemMb(key, v);
+        if (mb < 1) throw CtldException.invalid("config", key + " must be at least 1M");
+        return mb;
     }
 
     private static String req(Map<String, String> kv, String k) {
@@ -206,6 +247,7 @@ public final class CtldConfig {
             case "MaxArraySize" -> maxArraySize = Integer.parseInt(v);
             case "MaxPendingJobs" -> maxPendingJobs = Math.min(4_000_000, Integer.parseInt(v));
             case "DefaultTimeLimit" -> defaultTimeLimitSec = TimeSpec.parseDuration(key, v);
+            case "DefMemPerCPU" -> defMemPerCpuMb = positiveMem(key, v);
             case "PriorityWeightAge" -> weightAge = Long.parseLong(v);
             case "PriorityWeightFairShare" -> weightFairShare = Long.parseLong(v);
             case "PriorityWeightJobSize" -> weightJobSize = Long.parseLong(v);
@@ -258,8 +300,24 @@ public final class CtldConfig {
                 if (!v.matches("[012]")) throw CtldException.invalid("config", "ReturnToService must be 0, 1 or 2");
                 returnToService = Integer.parseInt(v);
             }
+            case "MinJobUid" -> {
+                minJobUid = Integer.parseInt(v);
+                if (minJobUid < 0) throw CtldException.invalid("config", "MinJobUid must not be negative");
+            }
+            case "DeniedJobUsers" -> deniedJobUsers = names(v);
+            case "AllowedSystemUsers" -> allowedSystemUsers = names(v);
+            case "AllowRootJobs" -> allowRootJobs = Boolean.parseBoolean(v);
+            case "RunDir" -> runDir = Path.of(v);
+            case "LogDir" -> logDir = Path.of(v);
             default -> throw CtldException.invalid("config", "unknown key '" + key + "'");
         }
+    }
+
+    /** A comma-separated list of user names; empty is the empty set. */
+    public static Set<String> names(String v) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String n : v.split(",")) if (!n.isBlank()) out.add(n.strip());
+        return out;
     }
 
     /** The immutable cluster layout built from the definitions. */
@@ -316,7 +374,8 @@ public final class CtldConfig {
                 }
                 Partition p = new Partition(i, d.name(), nodes, idx, d.priorityTier(), d.maxTimeSec(),
                         d.defaultTimeSec() > 0 ? d.defaultTimeSec() : c.defaultTimeLimitSec, d.isDefault(),
-                        d.preemptMode() != null ? d.preemptMode() : c.preemptMode);
+                        d.preemptMode() != null ? d.preemptMode() : c.preemptMode,
+                        d.defMemPerCpuMb() > 0 ? d.defMemPerCpuMb() : c.defMemPerCpuMb);
                 if (partitionByName.put(p.name, p) != null) throw CtldException.invalid("partition", "duplicate '" + p.name + "'");
                 for (int n : idx) nodes[n].partitions.add(p);
                 partitions[i] = p;

@@ -23,9 +23,18 @@ public final class CtldException extends RuntimeException {
     private final String field;
 
     public CtldException(Code code, String field, String message) {
-        super(field == null ? message : field + ": " + message);
+        this(code, field, field == null ? message : field + ": " + message, false);
+    }
+
+    private CtldException(Code code, String field, String fullMessage, boolean unused) {
+        super(fullMessage);
         this.code = code;
         this.field = field;
+    }
+
+    /** A job user the {@code JobUserPolicy} refuses; the message already names the user, so no field prefix. */
+    public static CtldException systemUser(String message) {
+        return new CtldException(Code.PERMISSION_DENIED, "user", message, false);
     }
 
     public Code code() {

@@ -31,10 +31,13 @@ public record JobView(long id, String displayId, long arrayJobId, int arrayTaskI
                 j.desc.gresPerNode(), j.desc.workDir(), j.desc.stdout(), j.desc.stderr());
     }
 
-    /** Why a pending job waits; for a job that preemption cancelled, "Preempted"; otherwise none. */
+    /**
+     * Why a pending job waits; for a job that preemption cancelled, "Preempted"; for a job whose node said why it
+     * ended (it could not start, the kernel killed it for memory...), that; otherwise none.
+     */
     private static String reason(Job j) {
         if (j.state == JobState.PENDING) return j.reason.label;
         if (j.state == JobState.CANCELLED && j.preemptedBy != 0) return PendingReason.PREEMPTED.label;
-        return null;
+        return j.endReason;
     }
 }

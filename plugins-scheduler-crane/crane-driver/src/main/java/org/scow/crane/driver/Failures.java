@@ -37,7 +37,9 @@ final class Failures {
             case "NOT_FOUND" -> notFound(field, context);
             case "ALREADY_EXISTS" -> ErrorCode.ALREADY_EXISTS;
             case "INVALID_ARGUMENT" -> ErrorCode.INVALID_ARGUMENT;
-            case "PERMISSION_DENIED" -> context == Context.SUBMIT ? ErrorCode.SUBMIT_FAILED : ErrorCode.PERMISSION_DENIED;
+            // a job user the controller refuses outright (a system account) is a permission matter, not a failed submit
+            case "PERMISSION_DENIED" -> context == Context.SUBMIT && !"user".equals(field)
+                    ? ErrorCode.SUBMIT_FAILED : ErrorCode.PERMISSION_DENIED;
             case "INVALID_STATE" -> ErrorCode.INVALID_STATE;
             case "BLOCKED", "LIMIT_EXCEEDED", "IMPOSSIBLE" -> ErrorCode.SUBMIT_FAILED;
             case "UNAVAILABLE" -> ErrorCode.UNAVAILABLE;

@@ -91,7 +91,8 @@ final class JobMapping {
                 .submitTime(time(j.getSubmitTime())).startTime(time(j.getStartTime())).endTime(time(j.getEndTime()))
                 .workingDirectory(blankToNull(j.getWorkDir())).stdoutPath(blankToNull(j.getStdout()))
                 .stderrPath(blankToNull(j.getStderr()));
-        if (state == JobState.PENDING) b.reason(blankToNull(j.getReason()));
+        // pending: why it waits; ended: why it ended when the node said so (e.g. it could not start)
+        if (state == JobState.PENDING || state.isFinished()) b.reason(blankToNull(j.getReason()));
         if (state == JobState.UNKNOWN) b.reason(j.getState());
         if (j.getStartTime() > 0) {
             long end = j.getEndTime() > 0 ? j.getEndTime() : Instant.now().getEpochSecond();

@@ -49,7 +49,8 @@ public class CraneDriverContractTest extends SchedulerDriverContract {
 
     static void ensureUnixUser(String name) throws Exception {
         if (new ProcessBuilder("id", "-u", name).start().waitFor() == 0) return;
-        Process p = new ProcessBuilder("useradd", "--system", "--no-create-home", "--shell", "/bin/sh", name)
+        // ordinary accounts (uid from 1000 up): system accounts may not run jobs
+        Process p = new ProcessBuilder("useradd", "--no-create-home", "--shell", "/bin/sh", name)
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (p.waitFor() != 0) throw new IllegalStateException("useradd " + name + " failed (the test needs root): " + out);
@@ -75,6 +76,8 @@ public class CraneDriverContractTest extends SchedulerDriverContract {
                 Partition name=gpu nodes=g1 priority=1 maxtime=2-0
                 """);
         cfg.stateDir = dir.resolve("state");
+        // machines set up by older versions of this test have them as system accounts (useradd --system)
+        cfg.allowedSystemUsers = java.util.Set.of(USER_A, USER_B);
         server = CraneServer.start(cfg, Clock.SYSTEM);
         credentialFile = dir.resolve("platform.cred");
         // the platform acts as 'root' (a controller admin) and on behalf of users
@@ -89,6 +92,42 @@ public class CraneDriverContractTest extends SchedulerDriverContract {
         for (long id : server.controller().runningJobIds(10_000)) server.controller().cancel("root", id);
         for (int i = 0; i < 3000 && server.localLauncher().executor().runningCount() > 0; i++) Thread.sleep(10);
         server.close();
+    }
+
+    /** The platform's proxy credential cannot run jobs as system accounts: refused as PERMISSION_DENIED, user named. */
+    @org.junit.Test
+    public void systemAccountsCannotSubmitThroughTheDriver() throws Exception {
+        SchedulerDriver d = createDriver();
+        for (String[] u : new String[][] {{"root", "(uid 0)"}, {"daemon", "(uid 1, below MinJobUid=1000)"}}) {
+            try {
+                d.submitJob(new org.scow.api.scheduler.JobSpec(u[0], "sys", "root", "cpu", null, 1, 1, 0, null, 10L,
+                        "true", WORK_DIR.toString(), null, null, null));
+                org.junit.Assert.fail("the driver submitted as " + u[0]);
+            } catch (org.scow.api.scheduler.SchedulerException e) {
+                org.junit.Assert.assertEquals(e.getMessage(), org.scow.api.scheduler.ErrorCode.PERMISSION_DENIED, e.code());
+                org.junit.Assert.assertTrue(e.getMessage(), e.getMessage().contains("user '" + u[0] + "' is a system account " + u[1]));
+            }
+            try {
+                d.submitScript(u[0], "#!/bin/sh\n#CBATCH --account=root\ntrue\n", WORK_DIR.toString());
+                org.junit.Assert.fail("the driver submitted a script as " + u[0]);
+            } catch (org.scow.api.scheduler.SchedulerException e) {
+                org.junit.Assert.assertEquals(e.getMessage(), org.scow.api.scheduler.ErrorCode.PERMISSION_DENIED, e.code());
+            }
+        }
+    }
+
+    /** No silent failures: a real job whose working directory is missing ends FAILED, and its JobInfo says why. */
+    @org.junit.Test
+    public void aJobThatCannotStartSaysWhyInItsJobInfo() throws Exception {
+        String account = newAccount();
+        org.scow.api.scheduler.JobSpec s = spec(account, USER_A, uniqueJobName("nodir"), "true");
+        String gone = WORK_DIR.resolve("gone").toString();
+        String job = submit(new org.scow.api.scheduler.JobSpec(s.user(), s.name(), s.account(), s.partition(), null,
+                1, 1, 0, null, 10L, s.script(), gone, null, null, java.util.List.of()));
+        org.scow.api.scheduler.JobInfo info = awaitFinished(job);
+        org.junit.Assert.assertEquals(org.scow.api.scheduler.JobState.FAILED, info.state());
+        org.junit.Assert.assertTrue(String.valueOf(info.reason()), info.reason() != null
+                && info.reason().startsWith("could not start: cd: ") && info.reason().contains(gone));
     }
 
     @Override

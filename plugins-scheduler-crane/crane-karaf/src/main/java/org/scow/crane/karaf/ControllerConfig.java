@@ -49,6 +49,18 @@ public @interface ControllerConfig {
     @AttributeDefinition(description = "Also set SLURM_* aliases of the CRANE_* job variables")
     boolean slurmCompatibleEnv() default false;
 
+    @AttributeDefinition(description = "Jobs of users with a uid below this are refused (system accounts); uid 0 always is, unless allowRootJobs")
+    int minJobUid() default 1000;
+
+    @AttributeDefinition(description = "Comma-separated user names that never run jobs, whatever their uid")
+    String deniedJobUsers() default "root,nobody";
+
+    @AttributeDefinition(description = "Comma-separated user names exempt from minJobUid (never from the uid-0 rule)")
+    String allowedSystemUsers() default "";
+
+    @AttributeDefinition(description = "Let uid 0 (root) run jobs: single-user test machines only")
+    boolean allowRootJobs() default false;
+
     @AttributeDefinition(description = "Controller user the platform acts as (must be a controller admin)")
     String platformPrincipal() default "root";
 }

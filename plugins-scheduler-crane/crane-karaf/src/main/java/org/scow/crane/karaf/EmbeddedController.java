@@ -80,6 +80,11 @@ public class EmbeddedController {
         cfg.cgroups = c.cgroups();
         cfg.killWaitSec = c.killWaitSeconds();
         cfg.slurmCompatibleEnv = c.slurmCompatibleEnv();
+        if (c.minJobUid() < 0) throw new IllegalArgumentException("minJobUid must not be negative");
+        cfg.minJobUid = c.minJobUid();
+        cfg.deniedJobUsers = CtldConfig.names(c.deniedJobUsers());
+        cfg.allowedSystemUsers = CtldConfig.names(c.allowedSystemUsers());
+        cfg.allowRootJobs = c.allowRootJobs();
         // the controller allocates GPU counts and the executor hands out device indices: both must see the same number
         int gpus = c.gpus() >= 0 ? c.gpus() : Gpus.discover();
         cfg.nodeGpus = gpus;

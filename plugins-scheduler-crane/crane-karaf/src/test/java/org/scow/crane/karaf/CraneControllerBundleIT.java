@@ -72,6 +72,7 @@ public class CraneControllerBundleIT {
             cfg.put("memory", "2G");
             cfg.put("gpus", 0);
             cfg.put("killWaitSeconds", 1);
+            cfg.put("allowedSystemUsers", JOB_USER); // a system account (useradd --system): an explicit opt-in
             configure(ctx, "org.scow.crane.ctld", cfg);
 
             Bundle bundle = ctx.installBundle(Path.of(System.getProperty("crane.controller.bundle")).toUri().toString());

@@ -20,6 +20,12 @@ public class EmbeddedControllerConfigTest {
                 });
     }
 
+    private static Map<String, Object> map(Object... kv) {
+        Map<String, Object> m = new java.util.HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
+        return m;
+    }
+
     @Test
     public void defaultsComeFromKarafDataAndTheMachine() {
         CtldConfig c = EmbeddedController.toCtldConfig(config(Map.of("gpus", 0)), "/opt/karaf/data");
@@ -33,14 +39,24 @@ public class EmbeddedControllerConfigTest {
         assertTrue("memory from /proc/meminfo", c.nodeDefs.get(0).memMb() > 64);
         assertEquals("debug", c.partitionDefs.get(0).name());
         assertEquals(c.nodeDefs.get(0).names(), c.partitionDefs.get(0).nodes());
+        // system accounts never run jobs, in the platform's own cluster too
+        assertEquals(1000, c.minJobUid);
+        assertEquals(java.util.Set.of("root", "nobody"), c.deniedJobUsers);
+        assertEquals(java.util.Set.of(), c.allowedSystemUsers);
+        assertEquals(false, c.allowRootJobs);
         c.buildCluster(); // a valid layout
     }
 
     @Test
     public void explicitSettingsWin() {
-        CtldConfig c = EmbeddedController.toCtldConfig(config(Map.of("stateDir", "/srv/crane", "port", 12000,
+        CtldConfig c = EmbeddedController.toCtldConfig(config(map("stateDir", "/srv/crane", "port", 12000,
                 "nodeName", "head", "cpus", 3, "memory", "5G", "gpus", 2, "partition", "main", "runJobsAsUser", false,
-                "cgroups", "off", "killWaitSeconds", 4)), null);
+                "cgroups", "off", "killWaitSeconds", 4, "minJobUid", 500, "deniedJobUsers", "root, games",
+                "allowedSystemUsers", "svc", "allowRootJobs", true)), null);
+        assertEquals(500, c.minJobUid);
+        assertEquals(java.util.Set.of("root", "games"), c.deniedJobUsers);
+        assertEquals(java.util.Set.of("svc"), c.allowedSystemUsers);
+        assertEquals(true, c.allowRootJobs);
         assertEquals(Path.of("/srv/crane"), c.stateDir);
         assertEquals(12000, c.listenPort);
         assertEquals("head", c.nodeDefs.get(0).names());

@@ -6,9 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.scow.crane.craned.Cgroups;
 import org.scow.crane.craned.ExecutorConfig;
 import org.scow.crane.craned.Gpus;
+import org.scow.crane.ctld.account.JobUserPolicy;
 import org.scow.crane.ctld.util.TimeSpec;
 
 /**
@@ -44,6 +46,14 @@ public final class CranedConfig {
     public long killWaitMs = 10_000;
     public boolean slurmCompatibleEnv;
     public String clusterName = "crane";
+    /** Defence in depth (the controller checks first): jobs of uid 0, of uids below this or of these names fail. */
+    public int minJobUid = JobUserPolicy.DEFAULT_MIN_UID;
+    public Set<String> deniedJobUsers = JobUserPolicy.DEFAULT_DENIED;
+    public Set<String> allowedSystemUsers = Set.of();
+    public boolean allowRootJobs;
+    /** Directories of craned-<node>.pid and .log, read by bin/craned ($CRANED_RUN_DIR / $CRANED_LOG_DIR win). */
+    public String runDir = "/var/run/crane";
+    public String logDir = "/var/log/crane";
 
     public static CranedConfig load(Path file) throws IOException {
         CranedConfig c = new CranedConfig();
@@ -84,9 +94,24 @@ public final class CranedConfig {
             case "KillWait" -> killWaitMs = Long.parseLong(v) * 1000;
             case "SlurmCompatibleEnv" -> slurmCompatibleEnv = Boolean.parseBoolean(v);
             case "ClusterName" -> clusterName = v;
+            case "MinJobUid" -> {
+                minJobUid = Integer.parseInt(v);
+                if (minJobUid < 0) throw new IllegalArgumentException("MinJobUid must not be negative");
+            }
+            case "DeniedJobUsers" -> deniedJobUsers = names(v);
+            case "AllowedSystemUsers" -> allowedSystemUsers = names(v);
+            case "AllowRootJobs" -> allowRootJobs = Boolean.parseBoolean(v);
+            case "RunDir" -> runDir = v;
+            case "LogDir" -> logDir = v;
             default -> throw new IllegalArgumentException("unknown key '" + key + "'");
         }
         return this;
+    }
+
+    private static Set<String> names(String commaSeparated) {
+        Set<String> out = new java.util.LinkedHashSet<>();
+        for (String n : commaSeparated.split(",")) if (!n.isBlank()) out.add(n.strip());
+        return out;
     }
 
     private static List<Path> paths(String commaSeparated) {
@@ -138,6 +163,8 @@ public final class CranedConfig {
     ExecutorConfig executorConfig(int gpuCount) {
         return new ExecutorConfig().spoolDir(spool()).runAsUser(runJobsAsUser).cgroups(cgroups)
                 .cgroupSubdir("crane/" + node()).killWaitMs(killWaitMs).slurmCompatibleEnv(slurmCompatibleEnv)
-                .gpus(gpuCount).gpuDevices(gpuDevices).gpuSharedDevices(gpuSharedDevices).clusterName(clusterName);
+                .gpus(gpuCount).gpuDevices(gpuDevices).gpuSharedDevices(gpuSharedDevices).clusterName(clusterName)
+                .minJobUid(minJobUid).deniedJobUsers(deniedJobUsers).allowedSystemUsers(allowedSystemUsers)
+                .allowRootJobs(allowRootJobs);
     }
 }

@@ -294,7 +294,7 @@ public final class NodeDaemon implements AutoCloseable {
         if (o.message() != null) LOG.info("job " + s.jobId() + " ended " + o);
         // CANCELLED and TIMEOUT are the controller's own decisions, recorded before it asked for the kill
         if (o.state() == JobState.CANCELLED || o.state() == JobState.TIMEOUT) return;
-        reports.add(new ReportQueue.Report(s.jobId(), s.startTime(), o.state(), o.exitCode()));
+        reports.add(new ReportQueue.Report(s.jobId(), s.startTime(), o.state(), o.exitCode(), o.endTime(), o.message()));
     }
 
     private void reportLoop() {
@@ -309,7 +309,8 @@ public final class NodeDaemon implements AutoCloseable {
             JobsFinished.Builder b = JobsFinished.newBuilder();
             for (ReportQueue.Report r : batch) {
                 b.addJobs(JobsFinished.Finished.newBuilder().setJobId(r.jobId()).setRunStart(r.runStart())
-                        .setState(r.state().name()).setExitCode(r.exitCode()).setOom(r.state() == JobState.OUT_OF_MEMORY));
+                        .setState(r.state().name()).setExitCode(r.exitCode()).setOom(r.state() == JobState.OUT_OF_MEMORY)
+                        .setEndTime(r.endTime()).setReason(r.reason() == null ? "" : r.reason()));
             }
             try {
                 crane.withDeadlineAfter(30, TimeUnit.SECONDS).reportJobsFinished(b.build());

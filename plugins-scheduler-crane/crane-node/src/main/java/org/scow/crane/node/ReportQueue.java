@@ -12,13 +12,15 @@ import org.scow.crane.ctld.model.JobState;
 
 /**
  * Job ends not yet acknowledged by the controller, kept as one small file each ({@code <dir>/<id>-<runStart>}
- * holding {@code STATE exitCode}) so that a daemon restart does not lose them. A file is removed once the controller
+ * holding {@code STATE exitCode endTime} and, on a second line, why it ended when the node knows; files of older
+ * daemons have only the first two words) so that a daemon restart does not lose them. A file is removed once the controller
  * has answered the report (whether or not it applied it: its decision stands).
  */
 final class ReportQueue {
     private static final Logger LOG = Logger.getLogger(ReportQueue.class.getName());
 
-    record Report(long jobId, long runStart, JobState state, int exitCode) {
+    /** {@code endTime}: when the job ended here (epoch s), 0 when unknown; {@code reason}: why, or null. */
+    record Report(long jobId, long runStart, JobState state, int exitCode, long endTime, String reason) {
         String key() {
             return jobId + "-" + runStart;
         }
@@ -35,8 +37,12 @@ final class ReportQueue {
                 String n = p.getFileName().toString();
                 try {
                     String[] id = n.split("-");
-                    String[] v = Files.readString(p).trim().split(" ");
-                    Report r = new Report(Long.parseLong(id[0]), Long.parseLong(id[1]), JobState.valueOf(v[0]), Integer.parseInt(v[1]));
+                    String text = Files.readString(p).strip();
+                    int nl = text.indexOf('\n');
+                    String[] v = (nl < 0 ? text : text.substring(0, nl)).split(" ");
+                    Report r = new Report(Long.parseLong(id[0]), Long.parseLong(id[1]), JobState.valueOf(v[0]),
+                            Integer.parseInt(v[1]), v.length > 2 ? Long.parseLong(v[2]) : 0,
+                            nl < 0 ? null : text.substring(nl + 1));
                     pending.put(r.key(), r);
                 } catch (RuntimeException | IOException e) {
                     LOG.warning("ignoring unreadable report " + p + ": " + e);
@@ -48,7 +54,8 @@ final class ReportQueue {
 
     synchronized void add(Report r) {
         try {
-            Files.writeString(dir.resolve(r.key()), r.state() + " " + r.exitCode() + "\n");
+            Files.writeString(dir.resolve(r.key()), r.state() + " " + r.exitCode() + " " + r.endTime() + "\n"
+                    + (r.reason() == null ? "" : r.reason().replace('\n', ' ') + "\n"));
         } catch (IOException e) {
             LOG.warning("job " + r.jobId() + ": report not persisted (kept in memory): " + e.getMessage());
         }

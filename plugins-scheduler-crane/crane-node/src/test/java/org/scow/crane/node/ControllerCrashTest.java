@@ -108,6 +108,11 @@ public class ControllerCrashTest {
                 Files.exists(reportFile(batchNode.get(endsOk), endsOk, before.get(endsOk).getStartTime()))
                         && Files.exists(reportFile(batchNode.get(endsFailed), endsFailed, before.get(endsFailed).getStartTime())));
         for (long id : survivors) assertTrue("job " + id + " outlives the controller", ProcessHandle.of(pid.get(id)).isPresent());
+        // the ends are older than this; the controller starts at least 2 s later, so an end time taken from the
+        // report's arrival would be visibly later than the real one
+        long queuedBy = System.currentTimeMillis() / 1000;
+        CraneTestCluster.await("two seconds to pass", () -> System.currentTimeMillis() / 1000 >= queuedBy + 2);
+        long restart = System.currentTimeMillis() / 1000;
 
         c.startController();
 
@@ -127,6 +132,11 @@ public class ControllerCrashTest {
         Job failed = c.awaitJob(endsFailed, j -> !j.getState().equals("RUNNING"), "ended");
         assertEquals("FAILED", failed.getState());
         assertEquals(3, failed.getExitCode());
+        // ... and with the time they really ended, not the time their reports arrived
+        for (Job j : List.of(ok, failed)) {
+            assertTrue("job " + j.getJobId() + " ended at " + j.getEndTime() + ", queued by " + queuedBy,
+                    j.getEndTime() <= queuedBy && j.getEndTime() < restart && j.getEndTime() >= j.getStartTime());
+        }
         CraneTestCluster.await("the report queues to drain", () -> reportCount("n1") == 0 && reportCount("n2") == 0);
 
         // the survivors run on: same run, same nodes, same processes, never requeued

@@ -83,6 +83,7 @@ final class CraneTestCluster implements AutoCloseable {
         cfg.minPassGapMs = 0;
         cfg.nodeDaemons = true;
         cfg.nodeTimeoutSec = nodeTimeoutSec;
+        cfg.allowRootJobs = true; // jobs run as the test's own user (root): an explicit opt-in, controller and craned
         tlsTrust = tls ? selfSignedCertificate(cfg) : null;
         server = CraneServer.start(cfg, Clock.SYSTEM, KEY);
         port = server.port();
@@ -103,7 +104,8 @@ final class CraneTestCluster implements AutoCloseable {
         controllerConf = dir.resolve("cranectld.conf");
         Files.writeString(controllerConf, layout(nodes, cpusPerNode) + "StateDir=" + dir.resolve("state")
                 + "\nListenAddress=127.0.0.1\nListenPort=" + port + "\nAuthKeyFile=" + key
-                + "\nSchedulerIntervalMs=200\nMinPassGapMs=0\nNodeDaemons=true\nNodeTimeout=" + nodeTimeoutSec + "\n");
+                + "\nSchedulerIntervalMs=200\nMinPassGapMs=0\nNodeDaemons=true\nNodeTimeout=" + nodeTimeoutSec
+                + "\nAllowRootJobs=true\n");
         channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         try {
             startController();
@@ -247,6 +249,7 @@ final class CraneTestCluster implements AutoCloseable {
         c.gpus = 0;
         c.heartbeatMs = 200;
         c.killWaitMs = 1000;
+        c.allowRootJobs = true;
         return c;
     }
 
@@ -263,7 +266,7 @@ final class CraneTestCluster implements AutoCloseable {
         Path conf = dir.resolve("craned-" + node + ".conf");
         Files.writeString(conf, "NodeName=" + node + "\nControllerAddress=127.0.0.1\nControllerPort=" + port
                 + "\nCredentialFile=" + dir.resolve("%n.cred") + "\nSpoolDir=" + dir.resolve("spool-%n")
-                + "\nCPUs=" + cpusPerNode + "\nMemory=1G\nGpus=0\nHeartbeatInterval=0.2\nKillWait=1\n");
+                + "\nCPUs=" + cpusPerNode + "\nMemory=1G\nGpus=0\nHeartbeatInterval=0.2\nKillWait=1\nAllowRootJobs=true\n");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), CranedMain.class.getName(), "--config", conf.toString(),

@@ -55,6 +55,11 @@ public class NodeDaemonTest {
         long id = submit(job("tls", c.work, "echo over-tls").setStdout(c.work + "/tls-%j.txt"));
         assertEquals(0, c.awaitState(id, "COMPLETED").getExitCode());
         assertEquals("over-tls\n", Files.readString(c.work.resolve("tls-" + id + ".txt")));
+        // a job that cannot start: craned's report carries why, and the controller shows it as the job's reason
+        long noDir = submit(job("nodir", c.work.resolve("gone"), "true"));
+        Job failed = c.awaitState(noDir, "FAILED");
+        assertTrue(failed.getReason(), failed.getReason().startsWith("could not start: cd: ")
+                && failed.getReason().contains(c.work.resolve("gone").toString()));
     }
 
     @Test

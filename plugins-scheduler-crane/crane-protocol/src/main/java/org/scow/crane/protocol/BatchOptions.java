@@ -34,6 +34,12 @@ public final class BatchOptions {
             this.option = option;
         }
 
+        /** The same refusal, said of the directive line it came from. */
+        private BadOptionException(BadOptionException e, String directive, int line) {
+            super("line " + line + ": " + directive.strip() + ": " + e.getMessage().substring(e.option.length() + 2));
+            this.option = e.option;
+        }
+
         public String option() {
             return option;
         }
@@ -44,12 +50,29 @@ public final class BatchOptions {
      * first command (as Slurm does, later directive lines are ordinary comments). Later directives win.
      */
     public static void applyDirectives(String script, JobRequest.Builder job) throws BadOptionException {
+        applyDirectives(script, job, null);
+    }
+
+    /**
+     * As {@link #applyDirectives(String, JobRequest.Builder)}; {@code written} (when not null) gets, per request field
+     * (the controller's field names, e.g. {@code timeLimit}), the directive that set it, e.g.
+     * {@code #CBATCH --time=abc (line 3)}, so that a refusal of the value can name what the user wrote. A bad
+     * directive is refused with its line number and text.
+     */
+    public static void applyDirectives(String script, JobRequest.Builder job, Map<String, String> written)
+            throws BadOptionException {
         String[] lines = script.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].strip();
             if (i == 0 && line.startsWith("#!")) continue;
             if (line.startsWith("#CBATCH") || line.startsWith("#SBATCH")) {
-                apply(tokens(line.substring(7)), job);
+                String directive = line.substring(0, 7);
+                int lineNo = i + 1;
+                try {
+                    apply(tokens(line.substring(7)), job, written, (o, w) -> directive + " " + w + " (line " + lineNo + ")");
+                } catch (BadOptionException e) {
+                    throw new BadOptionException(e, line, lineNo);
+                }
             } else if (!line.isEmpty() && !line.startsWith("#")) {
                 return;
             }
@@ -58,6 +81,25 @@ public final class BatchOptions {
 
     /** Applies options given as separate words, e.g. {@code ["--exclusive", "-N", "2", "--time=10"]}. */
     public static void apply(List<String> words, JobRequest.Builder job) throws BadOptionException {
+        apply(words, job, null);
+    }
+
+    /**
+     * As {@link #apply(List, JobRequest.Builder)}; {@code written} (when not null) gets, per request field, the option
+     * name as the user wrote it ({@code -c}, {@code --time}).
+     */
+    public static void apply(List<String> words, JobRequest.Builder job, Map<String, String> written)
+            throws BadOptionException {
+        apply(words, job, written, (name, word) -> name);
+    }
+
+    /** How a recorded option is shown: from its name as written and the whole word(s) it came from. */
+    private interface Label {
+        String of(String name, String words);
+    }
+
+    private static void apply(List<String> words, JobRequest.Builder job, Map<String, String> written, Label label)
+            throws BadOptionException {
         for (int i = 0; i < words.size(); i++) {
             String w = words.get(i);
             String name;
@@ -74,13 +116,20 @@ public final class BatchOptions {
             }
             Option o = Option.find(name);
             if (o == null) throw new BadOptionException(name, "unknown or unsupported option");
+            String asWritten = w;
             if (o.takesValue && value == null) {
                 if (i + 1 >= words.size()) throw new BadOptionException(name, "needs a value");
                 value = words.get(++i);
+                asWritten = w + " " + value;
             } else if (!o.takesValue && value != null) {
                 throw new BadOptionException(name, "takes no value");
             }
+            // an empty value would read as "not given" on the wire and silently become the default
+            if (o.takesValue && value.isBlank() && o != Option.COMMENT) {
+                throw new BadOptionException(name, "needs a value, got an empty one");
+            }
             set(o, name, value, job);
+            if (written != null && o.field != null) written.put(o.field, label.of(name, asWritten));
         }
     }
 
@@ -254,26 +303,33 @@ public final class BatchOptions {
     }
 
     private enum Option {
-        JOB_NAME("-J", "--job-name", true), ACCOUNT("-A", "--account", true), PARTITION("-p", "--partition", true),
-        QOS("-q", "--qos", true), NODES("-N", "--nodes", true), NTASKS("-n", "--ntasks", true),
-        NTASKS_PER_NODE(null, "--ntasks-per-node", true), CPUS_PER_TASK("-c", "--cpus-per-task", true),
-        MEM(null, "--mem", true), MEM_PER_CPU(null, "--mem-per-cpu", true), GRES(null, "--gres", true),
-        TIME("-t", "--time", true), OUTPUT("-o", "--output", true), ERROR("-e", "--error", true),
-        ARRAY("-a", "--array", true), DEPENDENCY("-d", "--dependency", true), CHDIR("-D", "--chdir", true),
-        HOLD("-H", "--hold", false), EXCLUSIVE(null, "--exclusive", false), NODELIST("-w", "--nodelist", true),
-        EXCLUDE("-x", "--exclude", true), COMMENT(null, "--comment", true), REQUEUE(null, "--requeue", false),
-        NO_REQUEUE(null, "--no-requeue", false), BEGIN("-b", "--begin", true), EXPORT(null, "--export", true),
-        GPUS_PER_NODE(null, "--gpus-per-node", true), MAIL_TYPE(null, "--mail-type", true),
-        MAIL_USER(null, "--mail-user", true);
+        JOB_NAME("-J", "--job-name", true, "name"), ACCOUNT("-A", "--account", true, "account"),
+        PARTITION("-p", "--partition", true, "partition"), QOS("-q", "--qos", true, "qos"),
+        NODES("-N", "--nodes", true, "nodes"), NTASKS("-n", "--ntasks", true, "ntasks"),
+        NTASKS_PER_NODE(null, "--ntasks-per-node", true, "ntasksPerNode"),
+        CPUS_PER_TASK("-c", "--cpus-per-task", true, "cpusPerTask"), MEM(null, "--mem", true, "mem"),
+        MEM_PER_CPU(null, "--mem-per-cpu", true, "memPerCpu"), GRES(null, "--gres", true, "gres"),
+        TIME("-t", "--time", true, "timeLimit"), OUTPUT("-o", "--output", true, "stdout"),
+        ERROR("-e", "--error", true, "stderr"), ARRAY("-a", "--array", true, "array"),
+        DEPENDENCY("-d", "--dependency", true, "dependency"), CHDIR("-D", "--chdir", true, "workDir"),
+        HOLD("-H", "--hold", false, null), EXCLUSIVE(null, "--exclusive", false, null),
+        NODELIST("-w", "--nodelist", true, "nodelist"), EXCLUDE("-x", "--exclude", true, "exclude"),
+        COMMENT(null, "--comment", true, "comment"), REQUEUE(null, "--requeue", false, null),
+        NO_REQUEUE(null, "--no-requeue", false, null), BEGIN("-b", "--begin", true, "beginTime"),
+        EXPORT(null, "--export", true, "env"), GPUS_PER_NODE(null, "--gpus-per-node", true, "gres"),
+        MAIL_TYPE(null, "--mail-type", true, null), MAIL_USER(null, "--mail-user", true, null);
 
         final String shortName;
         final String longName;
         final boolean takesValue;
+        /** The request field the controller names when it refuses the value (its {@code crane-field}). */
+        final String field;
 
-        Option(String shortName, String longName, boolean takesValue) {
+        Option(String shortName, String longName, boolean takesValue, String field) {
             this.shortName = shortName;
             this.longName = longName;
             this.takesValue = takesValue;
+            this.field = field;
         }
 
         static Option find(String name) {

@@ -124,7 +124,8 @@ public final class CraneServer implements AutoCloseable {
         return new ExecutorConfig().spoolDir(spool).runAsUser(cfg.runJobsAsUser)
                 .cgroups(Cgroups.Mode.valueOf(cfg.cgroups.toUpperCase(java.util.Locale.ROOT)))
                 .killWaitMs(cfg.killWaitSec * 1000).slurmCompatibleEnv(cfg.slurmCompatibleEnv).gpus(cfg.nodeGpus)
-                .clusterName(cfg.clusterName);
+                .clusterName(cfg.clusterName).minJobUid(cfg.minJobUid).deniedJobUsers(cfg.deniedJobUsers)
+                .allowedSystemUsers(cfg.allowedSystemUsers).allowRootJobs(cfg.allowRootJobs);
     }
 
     /** The local executor (single-machine cluster), or null. */

@@ -375,7 +375,8 @@ final class CraneService extends CraneGrpc.CraneImplBase {
                 throw Errors.invalid("state", "'" + f.getState() + "' is not a job state");
             }
         }
-        return new Controller.NodeReport(f.getJobId(), f.getRunStart(), st, f.getExitCode());
+        return new Controller.NodeReport(f.getJobId(), f.getRunStart(), st, f.getExitCode(), f.getEndTime(),
+                f.getReason().isEmpty() ? null : f.getReason());
     }
 
     // ---- plumbing ------------------------------------------------------------------------------------------------

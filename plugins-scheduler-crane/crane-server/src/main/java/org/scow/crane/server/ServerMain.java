@@ -2,6 +2,9 @@ package org.scow.crane.server;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -61,15 +64,23 @@ public final class ServerMain {
     }
 
     private static void credential(Map<String, String> opt) throws Exception {
+        System.err.println(issueCredential(opt));
+    }
+
+    /** Writes the credential file; answers the line that says what was written and until when (a date, not epoch). */
+    static String issueCredential(Map<String, String> opt) throws Exception {
         byte[] key = CredentialFiles.loadOrCreateKey(Path.of(require(opt, "key")));
         Credential.Scope scope = Credential.Scope.valueOf(require(opt, "scope").toUpperCase(Locale.ROOT));
         long ttl = TimeSpec.parseDuration("ttl", opt.getOrDefault("ttl", "30-0"));
         Credential c = new Credential(scope, require(opt, "principal"), System.currentTimeMillis() / 1000 + ttl);
         Path out = Path.of(require(opt, "out"));
         CredentialFiles.writeCredential(out, c.sign(key), opt.get("owner"));
-        System.err.println("cranectld: wrote " + scope.name().toLowerCase(Locale.ROOT) + " credential of '"
-                + c.principal() + "' to " + out + ", valid until epoch " + c.expiresEpochSec());
+        return "cranectld: wrote " + scope.name().toLowerCase(Locale.ROOT) + " credential of '"
+                + c.principal() + "' to " + out + ", valid until " + EXPIRY.format(Instant.ofEpochSecond(c.expiresEpochSec()));
     }
+
+    /** Credential expiry as people read it; UTC, so the line means the same on every node. */
+    static final DateTimeFormatter EXPIRY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
     private static String require(Map<String, String> opt, String name) {
         String v = opt.get(name);

@@ -125,18 +125,33 @@ public final class Jobs {
         return job.timeLimitMinutes();
     }
 
+    /**
+     * The Unix account to run sbatch/scancel as. System accounts never run jobs: a denied name, uid 0 (unless
+     * {@code allowRootJobs}) or a uid below {@code minSubmitUid} is PERMISSION_DENIED before any Slurm command runs.
+     */
     private UnixUser submitter(String userId) throws SchedulerException {
         requireName("userId", userId);
+        SlurmSettings s = cli.settings();
+        String rule = ": jobs may not run as system accounts; submit as an ordinary user";
+        if (s.deniedUsers().contains(userId)) {
+            throw systemUser(userId, "user '" + userId + "' is a system account" + rule + " (driver.deniedUsers lists it)");
+        }
         UnixUser user = cli.unixUsers(List.of(userId)).get(userId);
         if (user == null) {
             throw SchedulerException.userNotFound(userId);
         }
-        if (user.uid() < cli.settings().minSubmitUid()) {
-            throw new SchedulerException(ErrorCode.PERMISSION_DENIED, "user '" + userId + "' has uid " + user.uid()
-                    + ", below driver.minSubmitUid " + cli.settings().minSubmitUid()
-                    + "; jobs do not run as system users", Map.of("user", userId));
+        if (user.uid() == 0 && !s.allowRootJobs()) {
+            throw systemUser(userId, "user '" + userId + "' is a system account (uid 0)" + rule);
+        }
+        if (user.uid() != 0 && user.uid() < s.minSubmitUid()) {
+            throw systemUser(userId, "user '" + userId + "' is a system account (uid " + user.uid()
+                    + ", below driver.minSubmitUid " + s.minSubmitUid() + ")" + rule);
         }
         return user;
+    }
+
+    private static SchedulerException systemUser(String userId, String message) {
+        return new SchedulerException(ErrorCode.PERMISSION_DENIED, message, Map.of("user", userId));
     }
 
     private SchedulerException jobFailure(String tool, String jobId, CommandResult r, ErrorCode fallback) {

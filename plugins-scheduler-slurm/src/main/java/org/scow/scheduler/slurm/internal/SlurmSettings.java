@@ -2,7 +2,9 @@ package org.scow.scheduler.slurm.internal;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
 
 import org.scow.api.scheduler.ClusterConfig;
 import org.scow.api.scheduler.Names;
@@ -19,10 +21,13 @@ import org.scow.api.scheduler.SchedulerException;
  * @param slurmConf       SLURM_CONF for every command, or empty for the Slurm default
  * @param timeout         limit of every Slurm command except the accounting queries
  * @param queryTimeout    limit of sacct, which may scan a large accounting database
- * @param minSubmitUid    lowest Unix uid jobs may be submitted and cancelled as (keeps root and system users out)
+ * @param minSubmitUid    lowest Unix uid jobs may be submitted and cancelled as (keeps system users out)
+ * @param deniedUsers     user names that never submit or cancel, whatever their uid (default root and nobody)
+ * @param allowRootJobs   whether uid 0 may submit at all; without it, {@code minSubmitUid=0} still keeps root out
  */
 public record SlurmSettings(Path binDir, Path runuser, Path getent, Optional<String> cluster,
-                            Optional<String> slurmConf, Duration timeout, Duration queryTimeout, int minSubmitUid) {
+                            Optional<String> slurmConf, Duration timeout, Duration queryTimeout, int minSubmitUid,
+                            Set<String> deniedUsers, boolean allowRootJobs) {
 
     public static final String MODE = "mode";
     public static final String BIN_DIR = "binDir";
@@ -33,6 +38,9 @@ public record SlurmSettings(Path binDir, Path runuser, Path getent, Optional<Str
     public static final String TIMEOUT_SECONDS = "timeoutSeconds";
     public static final String QUERY_TIMEOUT_SECONDS = "queryTimeoutSeconds";
     public static final String MIN_SUBMIT_UID = "minSubmitUid";
+    public static final String DENIED_USERS = "deniedUsers";
+    public static final String ALLOW_ROOT_JOBS = "allowRootJobs";
+    public static final String DEFAULT_DENIED_USERS = "root,nobody";
 
     /** The only mode implemented: the platform runs on a Slurm host (login or management node). */
     public static final String MODE_LOCAL = "local";
@@ -56,7 +64,36 @@ public record SlurmSettings(Path binDir, Path runuser, Path getent, Optional<Str
                 config.setting(SLURM_CONF),
                 Duration.ofSeconds(positive(config, TIMEOUT_SECONDS, 30)),
                 Duration.ofSeconds(positive(config, QUERY_TIMEOUT_SECONDS, 120)),
-                positive(config, MIN_SUBMIT_UID, 1000));
+                positive(config, MIN_SUBMIT_UID, 1000),
+                deniedUsers(config.setting(DENIED_USERS).orElse(DEFAULT_DENIED_USERS), bool(config, ALLOW_ROOT_JOBS)),
+                bool(config, ALLOW_ROOT_JOBS));
+    }
+
+    /**
+     * A comma-separated list of user names; {@code none} is the empty list (a blank setting counts as absent).
+     * {@code allowRootJobs} takes root off the list: the opt-in is one switch, as in Crane.
+     */
+    private static Set<String> deniedUsers(String csv, boolean allowRoot) {
+        Set<String> out = new LinkedHashSet<>();
+        if (!csv.strip().equals("none")) {
+            for (String n : csv.split(",")) {
+                if (!n.isBlank()) {
+                    out.add(n.strip());
+                }
+            }
+        }
+        if (allowRoot) {
+            out.remove("root");
+        }
+        return Set.copyOf(out);
+    }
+
+    private static boolean bool(ClusterConfig config, String key) throws SchedulerException {
+        String v = config.setting(key).orElse("false").strip();
+        if (!v.equals("true") && !v.equals("false")) {
+            throw SchedulerException.invalid("driver." + key, "must be true or false, was '" + v + "'");
+        }
+        return v.equals("true");
     }
 
     /** Path of a Slurm client command. */

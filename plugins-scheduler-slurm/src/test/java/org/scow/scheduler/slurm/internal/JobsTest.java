@@ -38,8 +38,13 @@ public class JobsTest {
     }
 
     private SlurmCli cli() throws Exception {
-        return new SlurmCli(SlurmSettings.from(new ClusterConfig("t", "T", "slurm",
-                Map.of("cluster", "local", "binDir", "/opt/slurm/bin"))), runner);
+        return cli(Map.of());
+    }
+
+    private SlurmCli cli(Map<String, String> extra) throws Exception {
+        Map<String, String> settings = new java.util.HashMap<>(Map.of("cluster", "local", "binDir", "/opt/slurm/bin"));
+        settings.putAll(extra);
+        return new SlurmCli(SlurmSettings.from(new ClusterConfig("t", "T", "slurm", settings)), runner);
     }
 
     private static String squeueRow(String id, String user, String state, String end, String exit) {
@@ -89,6 +94,33 @@ public class JobsTest {
         expect(ErrorCode.INVALID_ARGUMENT, () -> jobs().submitScript("alice", "#!/bin/sh\ntrue\n", "rel/dir"));
         expect(ErrorCode.INVALID_ARGUMENT, () -> jobs().submitScript("alice", "#!/bin/sh\ntrue\n", "/no/such/dir"));
         assertTrue(runner.lines("sbatch").isEmpty());
+    }
+
+    @Test
+    public void systemAccountsNeverSubmitWhateverTheSettings() throws Exception {
+        runner.on("getent passwd root", "root:x:0:0:root:/root:/bin/bash\n");
+        runner.on("getent passwd toor", "toor:x:0:0:root:/root:/bin/bash\n");
+        runner.on("getent passwd daemon", "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n");
+        String script = "#!/bin/sh\ntrue\n";
+        var e = expect(ErrorCode.PERMISSION_DENIED, () -> jobs().submitScript("root", script, "/tmp"));
+        assertTrue(e.getMessage(), e.getMessage().startsWith("user 'root' is a system account"));
+        assertEquals("root", e.details().get("user"));
+        e = expect(ErrorCode.PERMISSION_DENIED, () -> jobs().submitScript("daemon", script, "/tmp"));
+        assertTrue(e.getMessage(), e.getMessage().startsWith("user 'daemon' is a system account (uid 1, below driver.minSubmitUid 1000)"));
+        // minSubmitUid=0 and an empty deny list still keep uid 0 out, under any name
+        Jobs open = new Jobs(cli(Map.of("minSubmitUid", "0", "deniedUsers", "none")), reader());
+        e = expect(ErrorCode.PERMISSION_DENIED, () -> open.submitScript("toor", script, "/tmp"));
+        assertTrue(e.getMessage(), e.getMessage().startsWith("user 'toor' is a system account (uid 0)"));
+        expect(ErrorCode.PERMISSION_DENIED, () -> open.submitScript("root", script, "/tmp"));
+        // the deny list works by name, before any lookup
+        Jobs denyAlice = new Jobs(cli(Map.of("deniedUsers", "root,alice")), reader());
+        e = expect(ErrorCode.PERMISSION_DENIED, () -> denyAlice.submitScript("alice", script, "/tmp"));
+        assertTrue(e.getMessage(), e.getMessage().contains("driver.deniedUsers"));
+        assertTrue(runner.lines("sbatch").isEmpty());
+        // the explicit opt-in
+        runner.on("sbatch", "7\n");
+        Jobs rootAllowed = new Jobs(cli(Map.of("minSubmitUid", "0", "deniedUsers", "", "allowRootJobs", "true")), reader());
+        assertEquals("7", rootAllowed.submitScript("root", script, "/tmp").jobId());
     }
 
     @Test

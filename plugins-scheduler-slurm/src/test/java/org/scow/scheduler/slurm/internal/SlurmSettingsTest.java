@@ -26,6 +26,8 @@ public class SlurmSettingsTest {
         assertEquals(Duration.ofSeconds(30), s.timeout());
         assertEquals(Duration.ofSeconds(120), s.queryTimeout());
         assertEquals(1000, s.minSubmitUid());
+        assertEquals(java.util.Set.of("root", "nobody"), s.deniedUsers());
+        assertEquals(false, s.allowRootJobs());
         assertEquals("/usr/bin/sbatch", s.tool("sbatch"));
     }
 
@@ -40,15 +42,21 @@ public class SlurmSettingsTest {
         assertEquals(Optional.of("/etc/slurm/hpc1.conf"), s.slurmConf());
         assertEquals(Duration.ofSeconds(5), s.timeout());
         assertEquals(500, s.minSubmitUid());
+        s = SlurmSettings.from(config(Map.of("deniedUsers", "root, games", "allowRootJobs", "true")));
+        assertEquals(java.util.Set.of("games"), s.deniedUsers()); // allowRootJobs takes root off the list
+        assertEquals(true, s.allowRootJobs());
     }
 
     @Test
-    public void badSettingsNameTheKey() {
+    public void badSettingsNameTheKey() throws Exception {
         var e = expect(ErrorCode.INVALID_ARGUMENT, () -> SlurmSettings.from(config(Map.of("mode", "ssh"))));
         assertEquals("driver.mode", e.details().get("field"));
         expect(ErrorCode.INVALID_ARGUMENT, () -> SlurmSettings.from(config(Map.of("binDir", "bin"))));
         expect(ErrorCode.INVALID_ARGUMENT, () -> SlurmSettings.from(config(Map.of("timeoutSeconds", "0"))));
         expect(ErrorCode.INVALID_ARGUMENT, () -> SlurmSettings.from(config(Map.of("timeoutSeconds", "soon"))));
         expect(ErrorCode.INVALID_ARGUMENT, () -> SlurmSettings.from(config(Map.of("cluster", "a b"))));
+        e = expect(ErrorCode.INVALID_ARGUMENT, () -> SlurmSettings.from(config(Map.of("allowRootJobs", "yes"))));
+        assertEquals("driver.allowRootJobs", e.details().get("field"));
+        assertEquals(java.util.Set.of(), SlurmSettings.from(config(Map.of("deniedUsers", "none"))).deniedUsers());
     }
 }

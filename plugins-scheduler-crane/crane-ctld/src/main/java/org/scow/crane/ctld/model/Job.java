@@ -37,6 +37,11 @@ public final class Job {
      * requeued and not started again), else 0.
      */
     public long preemptedBy;
+    /**
+     * Why a finished job ended as it did, as its node said (e.g. "could not start: cd: can't cd to /data"), shown as
+     * its reason in queries; null for ordinary ends.
+     */
+    public String endReason;
     public int[] allocNodes;
     /** GRES type chosen on each allocated node, or -1. */
     public int[] allocGres;

@@ -19,9 +19,12 @@ public final class Partition {
     public final int totalCpus;
     public final long totalMemMb;
     public final int totalGpus;
+    /** Memory per CPU (MiB) of a job that asks for no memory. */
+    public final long defMemPerCpuMb;
 
+    /** {@code defMemPerCpuMb} 0: the smallest memory/CPUs of the partition's nodes (at least 1 MiB). */
     public Partition(int idx, String name, Node[] all, int[] nodes, int priorityTier, long maxTimeSec,
-                     long defaultTimeSec, boolean isDefault, PreemptMode preemptMode) {
+                     long defaultTimeSec, boolean isDefault, PreemptMode preemptMode, long defMemPerCpuMb) {
         this.idx = idx;
         this.name = name;
         this.nodes = nodes;
@@ -40,6 +43,9 @@ public final class Partition {
             g += all[n].gpuTotal();
             if (!all[n].hasGres()) nc++;
         }
+        long share = Long.MAX_VALUE;
+        for (int n : nodes) share = Math.min(share, all[n].memMb / all[n].cpus);
+        this.defMemPerCpuMb = defMemPerCpuMb > 0 ? defMemPerCpuMb : nodes.length == 0 ? 1 : Math.max(1, share);
         totalCpus = c;
         totalMemMb = m;
         totalGpus = g;
