@@ -172,6 +172,35 @@ public class AdversarialIT extends PlatformTestSupport {
                 !get("/api/v1/clusters/itest/jobs/" + victimJob).body().contains("CANCELLED"));
     }
 
+    @Test
+    public void aTenantAdminReadsNothingOfAnotherTenant() throws Exception {
+        ApiSession eve = session("eve", PW);
+        JsonNode doc = get("/api/v1/openapi.json").json();
+        List<String> leaks = new ArrayList<>();
+        int calls = 0;
+        for (Op op : operations(doc)) {
+            if (!op.method().equals("GET") || op.path().contains("/files") || op.path().contains("/login-nodes")) {
+                continue; // files are the caller's own Unix user's, whatever the path says (LoginNodeIT)
+            }
+            String path = op.path().replace("{cluster}", "itest").replace("{account}", "vacc")
+                    .replace("{tenant}", "default").replace("{user}", "victim").replace("{role}", "TENANT_ADMIN")
+                    .replace("{jobId}", victimJob).replace("{id}", victimTemplate);
+            for (String query : List.of("", "?tenant=default", "?account=vacc", "?user=victim",
+                    "?targetType=ACCOUNT&target=vacc", "?all=true")) {
+                Reply r = call("GET", path + query, null, eve.headers());
+                calls++;
+                if (r.status() < 300 && (r.body().contains("\"vacc\"") || r.body().contains("\"victim\"")
+                        || r.body().contains("\"jobId\":\"" + victimJob + "\""))) {
+                    leaks.add("GET " + path + query + " -> " + r.status() + " "
+                            + r.body().substring(0, Math.min(200, r.body().length())));
+                }
+            }
+        }
+        assertTrue(calls > 100);
+        assertTrue(leaks.size() + " reads show another tenant's objects:\n" + String.join("\n", leaks),
+                leaks.isEmpty());
+    }
+
     /** The caller's own things (signing in and out, their password, their templates): not another tenant's. */
     private static boolean ownOnly(Op op) {
         return op.path().endsWith("/auth/login") || op.path().endsWith("/auth/logout")
