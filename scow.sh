@@ -5,17 +5,40 @@
 #   ./scow.sh status   is it running, and its health
 #   ./scow.sh console [command]  admin shell, or one command (scow:cluster-list, scow:health, feature:list, ...)
 #   ./scow.sh reset    stop and delete run/ (database, logs and configuration included)
+#   ./scow.sh test [mvn options]  prepare this machine for the test suite (as root: packages, databases, Slurm,
+#                      OpenLDAP, login node; .ci/prepare.sh) and run it all (mvn verify)
 set -euo pipefail
 cd "$(dirname "$0")"
 RUN=run
 HEALTH=http://127.0.0.1:8181/api/v1/health
+JDK=/usr/lib/jvm/java-17-openjdk-amd64
+# the build and the platform run on JDK 17 even where another JDK is the default
+[ -x "$JDK/bin/java" ] && export JAVA_HOME=$JDK PATH="$JDK/bin:$PATH"
 
 home() { local h; h=$(ls -d "$RUN"/scow-distribution-* 2>/dev/null | head -n 1); [ -x "$h/bin/start" ] && echo "$h"; }
 die() { echo "scow: $*" >&2; exit 1; }
 
+# JDK 17 (Karaf 4.4 does not run on 24+), Maven and Node.js (the portal's build): found, or installed with apt-get
+# when running as root, and said so; otherwise what to install.
+tools() {
+  local need=""
+  [ -x "$JDK/bin/javac" ] || need="$need openjdk-17-jdk-headless"
+  command -v mvn >/dev/null || need="$need maven"
+  command -v npm >/dev/null || need="$need nodejs npm"
+  command -v curl >/dev/null || need="$need curl"
+  [ -z "$need" ] && return
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing what the build needs:$need (apt-get)..."
+    mkdir -p "$RUN"
+    { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $need; } > "$RUN/apt.log" 2>&1 \
+      || die "installing$need failed; see $RUN/apt.log"
+  else
+    die "missing:$need (Debian: sudo apt-get install$need)"
+  fi
+}
+
 start() {
-  command -v java >/dev/null || die "Java 17 is required (apt-get install openjdk-17-jdk-headless)"
-  command -v mvn >/dev/null || die "Maven is required (apt-get install maven)"
+  tools
   mkdir -p "$RUN"
   login_node
   echo "Building (tests skipped; run 'mvn verify' for them)..."
@@ -97,6 +120,12 @@ case "${1:-}" in
     # OpenSSH rather than bin/client, which drops command output without a terminal (Karaf PR #2926)
     exec ssh -q -p 8101 -i "$RUN/admin-key" -o IdentitiesOnly=yes -o StrictHostKeyChecking=no \
       -o UserKnownHostsFile=/dev/null karaf@127.0.0.1 "$@" ;;
+  test)
+    shift
+    [ "$(id -u)" = 0 ] || die "the test suite runs as root (jobs run as their Unix users; it installs and starts services)"
+    .ci/prepare.sh
+    export JAVA_HOME=$JDK PATH="$JDK/bin:$PATH"
+    exec mvn -B verify "$@" ;;
   reset)
     if [ -n "$(home)" ]; then
       "$(home)/bin/stop" 2>/dev/null || true
@@ -104,5 +133,5 @@ case "${1:-}" in
       for _ in $(seq 1 60); do pgrep -f "karaf.home=$PWD/$(home)" >/dev/null || break; sleep 0.5; done
     fi
     rm -rf "$RUN" ;;
-  *) sed -n '2,8p' "$0"; exit 2 ;;
+  *) sed -n '2,10p' "$0"; exit 2 ;;
 esac
