@@ -153,7 +153,7 @@ public class ProxyServlet extends HttpServlet {
                 continue;
             }
             for (String value : Collections.list(req.getHeaders(name))) {
-                String v = forwardedValue(lower, value, req, origin);
+                String v = forwardedValue(lower, value, self(req), origin);
                 if (v != null) {
                     b.header(name, v);
                 }
@@ -236,7 +236,7 @@ public class ProxyServlet extends HttpServlet {
         }
         for (String name : List.of("Cookie", "Authorization", "Origin", "User-Agent", "Accept-Language")) {
             String v = req.getHeader(name) == null ? null
-                    : forwardedValue(name.toLowerCase(Locale.ROOT), req.getHeader(name), req, origin);
+                    : forwardedValue(name.toLowerCase(Locale.ROOT), req.getHeader(name), self(req), origin);
             if (v != null) {
                 b.header(name, v);
             }
@@ -271,7 +271,7 @@ public class ProxyServlet extends HttpServlet {
      * A request header as the app gets it, or null to drop it: the platform's session cookie and bearer tokens are
      * removed, Origin and Referer are rewritten to the app's own origin (apps check that they match Host).
      */
-    static String forwardedValue(String lowerName, String value, HttpServletRequest req, String appOrigin) {
+    static String forwardedValue(String lowerName, String value, String self, String appOrigin) {
         switch (lowerName) {
             case "cookie" -> {
                 List<String> kept = new ArrayList<>();
@@ -287,7 +287,6 @@ public class ProxyServlet extends HttpServlet {
                 return value.regionMatches(true, 0, "Bearer ", 0, 7) ? null : value;
             }
             case "origin", "referer" -> {
-                String self = req.getScheme() + "://" + req.getHeader("Host");
                 return value.startsWith(self) ? appOrigin + value.substring(self.length()) : value;
             }
             default -> {
@@ -310,6 +309,11 @@ public class ProxyServlet extends HttpServlet {
             return v;
         }
         return value;
+    }
+
+    /** This server's origin as the browser sees it. */
+    private static String self(HttpServletRequest req) {
+        return req.getScheme() + "://" + req.getHeader("Host");
     }
 
     private static InputStream stream(HttpServletRequest req) {
