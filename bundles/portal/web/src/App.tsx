@@ -6,6 +6,7 @@ import {
   AppstoreOutlined,
   CodeOutlined,
   DashboardOutlined,
+  DesktopOutlined,
   FolderOutlined,
   LogoutOutlined,
   ScheduleOutlined,
@@ -27,6 +28,7 @@ const TemplatesPage = lazy(() => import('./pages/jobs/TemplatesPage'));
 const JobDetailPage = lazy(() => import('./pages/jobs/JobDetailPage'));
 const FilesPage = lazy(() => import('./pages/files/FilesPage'));
 const ShellPage = lazy(() => import('./pages/ShellPage'));
+const AppsPage = lazy(() => import('./pages/apps/AppsPage'));
 const TenantsPage = lazy(() => import('./pages/admin/TenantsPage'));
 const AccountsPage = lazy(() => import('./pages/admin/AccountsPage'));
 const UsersPage = lazy(() => import('./pages/admin/UsersPage'));
@@ -129,6 +131,7 @@ function MainLayout() {
       },
       { key: '/files', icon: <FolderOutlined />, label: t('nav.files') },
       { key: '/shell', icon: <CodeOutlined />, label: t('nav.shell') },
+      { key: '/apps', icon: <DesktopOutlined />, label: t('nav.apps') },
       ...(admin.length ? [{ key: 'admin', icon: <SettingOutlined />, label: t('nav.admin'), children: admin }] : []),
     ];
   }, [t, isPlatformAdmin, isPlatformFinance, isTenantAdmin, isTenantFinance]);
@@ -206,6 +209,7 @@ function MainLayout() {
               <Route path="/jobs/:cluster/:jobId" element={<JobDetailPage />} />
               <Route path="/files" element={<FilesPage />} />
               <Route path="/shell" element={<ShellPage />} />
+              <Route path="/apps" element={<AppsPage />} />
               <Route path="/admin/tenants" element={<TenantsPage />} />
               <Route path="/admin/accounts" element={<AccountsPage />} />
               <Route path="/admin/users" element={<UsersPage />} />
