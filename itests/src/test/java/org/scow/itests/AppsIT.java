@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -47,7 +48,9 @@ public class AppsIT extends PlatformTestSupport {
     public Option[] config() {
         return new Option[] {platform(
                 editConfigurationFilePut("etc/org.scow.cluster-local.cfg", "loginNodes", "login0=127.0.0.1:2222"),
-                editConfigurationFilePut("etc/org.scow.loginnode.cfg", "keyInstallerUser", "root"))};
+                editConfigurationFilePut("etc/org.scow.loginnode.cfg", "keyInstallerUser", "root"),
+                systemProperty("scow.portal.web").value(System.getProperty("scow.portal.web")),
+                systemProperty("scow.e2e.artifacts").value(System.getProperty("scow.e2e.artifacts")))};
     }
 
     @Test
@@ -93,6 +96,39 @@ public class AppsIT extends PlatformTestSupport {
 
         jupyter();
         brokenApps();
+        portalWalk();
+    }
+
+    /**
+     * The apps page in Chromium (bundles/portal/web/e2e/apps.spec.ts): launch, watch, connect, end. Needs the portal's
+     * npm packages (installed by the build without -Dportal.skipNpm).
+     */
+    private void portalWalk() throws Exception {
+        java.io.File web = new java.io.File(System.getProperty("scow.portal.web"));
+        if (!new java.io.File(web, "node_modules/.bin/playwright").canExecute()) {
+            System.out.println("AppsIT: the portal walk is SKIPPED: no node_modules in " + web + " (build without "
+                    + "-Dportal.skipNpm)");
+            return;
+        }
+        java.io.File artifacts = new java.io.File(System.getProperty("scow.e2e.artifacts"), "apps");
+        assertTrue(artifacts.mkdirs() || artifacts.isDirectory());
+        java.io.File log = new java.io.File(artifacts, "e2e.log");
+        ProcessBuilder pb = new ProcessBuilder("npx", "playwright", "test", "-c", "e2e/playwright.config.ts",
+                "e2e/apps.spec.ts").directory(web).redirectErrorStream(true).redirectOutput(log);
+        pb.environment().put("APPS_E2E", "1");
+        pb.environment().put("BASE_URL", BASE);
+        pb.environment().put("E2E_USER", "alice");
+        pb.environment().put("E2E_USER_PASSWORD", PASSWORD);
+        pb.environment().put("E2E_ARTIFACTS", artifacts.getAbsolutePath());
+        pb.environment().put("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        Process p = pb.start();
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            fail("the apps walk did not end within 10 minutes; see " + log);
+        }
+        String out = Files.readString(log.toPath());
+        assertEquals("apps walk failed (" + log + "):\n" + out, 0, p.exitValue());
+        assertTrue(out, out.contains("1 passed"));
     }
 
     private void jupyter() throws Exception {
