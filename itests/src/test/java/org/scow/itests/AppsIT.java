@@ -277,6 +277,14 @@ public class AppsIT extends PlatformTestSupport {
         JsonNode timedOut = awaitState(silent.json().get("id").asText(), "ENDED", Duration.ofSeconds(90));
         assertTrue(timedOut.toString(), timedOut.get("message").asText().matches(
                 "the app could not start: the app did not open port \\d+ within 10 seconds; .*"));
+
+        // a platform admin may end anyone's session, and the owner is told who did
+        Reply victim = as(alice, "POST", S, "{\"app\":\"silent\",\"cluster\":\"local\",\"values\":{}}");
+        assertEquals(victim.toString(), 201, victim.status());
+        Reply killed = delete(S + "/" + victim.json().get("id").asText());
+        assertEquals(killed.toString(), 200, killed.status());
+        JsonNode byAdmin = awaitState(victim.json().get("id").asText(), "ENDED", Duration.ofSeconds(60));
+        assertEquals(byAdmin.toString(), "cancelled by an administrator", byAdmin.get("message").asText());
     }
 
     private JsonNode awaitState(String id, String state, Duration timeout) throws Exception {
