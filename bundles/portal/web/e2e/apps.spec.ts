@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { login, shot, USER, USER_PASSWORD } from './support';
+import { ADMIN, ADMIN_PASSWORD, login, shot, USER, USER_PASSWORD } from './support';
 
 // The interactive apps page as a user takes it: launch Jupyter, watch the card until it runs, open it through the
 // platform's proxy, end it. Run by AppsIT (APPS_E2E=1) once the user, an account and Jupyter on the cluster exist;
@@ -40,4 +40,14 @@ test('the user launches Jupyter, opens it through the proxy and ends the session
   await expect(card.getByTestId('app-session-message')).toHaveText('cancelled by you');
   await expect(card.getByTestId('app-relaunch')).toBeVisible();
   await shot(page, 'apps-session-ended');
+});
+
+test('a platform admin sees everyone\'s app sessions', async ({ page }) => {
+  await login(page, ADMIN, ADMIN_PASSWORD);
+  await page.getByTestId('lang-switch').getByText('English').click();
+  await page.goto('/admin/app-sessions');
+  const table = page.getByTestId('app-sessions-admin');
+  await expect(table.getByRole('cell', { name: USER }).first()).toBeVisible();
+  await expect(table.getByText('cancelled by you').first()).toBeVisible();
+  await shot(page, 'apps-admin-sessions');
 });

@@ -29,6 +29,7 @@ const JobDetailPage = lazy(() => import('./pages/jobs/JobDetailPage'));
 const FilesPage = lazy(() => import('./pages/files/FilesPage'));
 const ShellPage = lazy(() => import('./pages/ShellPage'));
 const AppsPage = lazy(() => import('./pages/apps/AppsPage'));
+const AppSessionsPage = lazy(() => import('./pages/admin/AppSessionsPage'));
 const TenantsPage = lazy(() => import('./pages/admin/TenantsPage'));
 const AccountsPage = lazy(() => import('./pages/admin/AccountsPage'));
 const UsersPage = lazy(() => import('./pages/admin/UsersPage'));
@@ -115,6 +116,7 @@ function MainLayout() {
     if (isPlatformAdmin) {
       admin.push({ key: '/admin/import', label: t('nav.import') });
       admin.push({ key: '/admin/audit', label: t('nav.audit') });
+      admin.push({ key: '/admin/app-sessions', label: t('nav.appSessions') });
     }
     return [
       { key: '/', icon: <DashboardOutlined />, label: t('nav.dashboard') },
@@ -219,6 +221,7 @@ function MainLayout() {
               <Route path="/admin/statistics" element={<StatisticsPage />} />
               <Route path="/admin/import" element={<ImportPage />} />
               <Route path="/admin/audit" element={<AuditPage />} />
+              <Route path="/admin/app-sessions" element={<AppSessionsPage />} />
               <Route path="*" element={<NotFound />} />
             </Routes>
           </Suspense>

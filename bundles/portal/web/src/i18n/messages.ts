@@ -342,6 +342,12 @@ const en = {
   'apps.none': 'No apps are offered on this cluster',
   'apps.sessions': 'My sessions',
   'apps.noSessions': 'No sessions yet: launch an app above',
+  'nav.appSessions': 'App sessions',
+  'apps.noSessionsAll': 'Nobody has an app session on this cluster',
+  'apps.app': 'App',
+  'apps.status': 'Status',
+  'apps.left': 'Time left',
+  'apps.killConfirm': 'End this session of {user}? Its job is cancelled and the user is told an administrator did.',
 };
 
 export type MessageKey = keyof typeof en;
@@ -684,6 +690,12 @@ const zh: Messages = {
   'apps.none': '此集群未提供应用',
   'apps.sessions': '我的会话',
   'apps.noSessions': '还没有会话：请在上方启动一个应用',
+  'nav.appSessions': '应用会话',
+  'apps.noSessionsAll': '此集群上没有任何应用会话',
+  'apps.app': '应用',
+  'apps.status': '状态说明',
+  'apps.left': '剩余时间',
+  'apps.killConfirm': '结束 {user} 的此会话？其作业将被取消，用户会看到是管理员结束的。',
 };
 
 export const messages: Record<Lang, Messages> = { en, 'zh-CN': zh };

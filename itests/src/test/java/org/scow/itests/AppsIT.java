@@ -119,6 +119,8 @@ public class AppsIT extends PlatformTestSupport {
         pb.environment().put("BASE_URL", BASE);
         pb.environment().put("E2E_USER", "alice");
         pb.environment().put("E2E_USER_PASSWORD", PASSWORD);
+        pb.environment().put("SCOW_ADMIN_USER", "admin");
+        pb.environment().put("SCOW_ADMIN_PASSWORD", ADMIN_PASSWORD);
         pb.environment().put("E2E_ARTIFACTS", artifacts.getAbsolutePath());
         pb.environment().put("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         Process p = pb.start();
@@ -128,7 +130,7 @@ public class AppsIT extends PlatformTestSupport {
         }
         String out = Files.readString(log.toPath());
         assertEquals("apps walk failed (" + log + "):\n" + out, 0, p.exitValue());
-        assertTrue(out, out.contains("1 passed"));
+        assertTrue(out, out.contains("2 passed"));
     }
 
     private void jupyter() throws Exception {
