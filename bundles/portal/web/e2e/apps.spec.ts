@@ -42,6 +42,32 @@ test('the user launches Jupyter, opens it through the proxy and ends the session
   await shot(page, 'apps-session-ended');
 });
 
+test('the user opens a remote desktop in the browser (noVNC through the proxy)', async ({ page }) => {
+  await login(page, USER, USER_PASSWORD);
+  await page.getByTestId('lang-switch').getByText('English').click();
+  await page.goto('/apps');
+  await page.getByTestId('app-desktop').getByTestId('app-launch').click();
+  await expect(page.getByTestId('field-account')).toBeVisible();
+  await page.getByTestId('launch-submit').click();
+  await expect(page.getByTestId('launch-submit')).toBeHidden();
+  const card = page.getByTestId('app-session').first();
+  await expect(card.getByText('Remote desktop')).toBeVisible();
+  await expect(card.getByTestId('app-session-state')).toHaveText('Running', { timeout: 120_000 });
+
+  const popup = page.waitForEvent('popup');
+  await card.getByTestId('app-connect').click();
+  const tab = await popup;
+  await tab.waitForURL(/\/proxy\/[0-9a-f]{32}\/vnc\.html/);
+  // noVNC marks the page once the VNC handshake (with the session's password) went through
+  await expect(tab.locator('html.noVNC_connected')).toHaveCount(1, { timeout: 60_000 });
+  await shot(tab, 'apps-desktop-through-proxy');
+  await tab.close();
+
+  await card.getByTestId('app-cancel').click();
+  await page.locator('.ant-popconfirm .ant-btn-primary').click();
+  await expect(card.getByTestId('app-session-state')).toHaveText('Ended', { timeout: 60_000 });
+});
+
 test('a platform admin sees everyone\'s app sessions', async ({ page }) => {
   await login(page, ADMIN, ADMIN_PASSWORD);
   await page.getByTestId('lang-switch').getByText('English').click();

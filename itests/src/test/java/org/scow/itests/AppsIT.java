@@ -32,7 +32,8 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
  * as a real job, is reached through the platform's proxy (a page, its API and a kernel over a WebSocket), is refused to
  * bob, and ends when cancelled; apps an administrator drops into etc/apps that cannot start end with a message that
  * says why. Session files are read over the test login node of .ci/login-node-up.sh (127.0.0.1:2222). Needs Jupyter
- * on this machine (Debian: jupyter-notebook, python3-ipykernel).
+ * and the desktop's parts on this machine (Debian: jupyter-notebook python3-ipykernel tigervnc-standalone-server
+ * tigervnc-tools novnc websockify openbox).
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -95,6 +96,7 @@ public class AppsIT extends PlatformTestSupport {
         assertEquals("account", notMine.json().at("/details/field").asText());
 
         jupyter();
+        desktop();
         brokenApps();
         portalWalk();
     }
@@ -130,7 +132,7 @@ public class AppsIT extends PlatformTestSupport {
         }
         String out = Files.readString(log.toPath());
         assertEquals("apps walk failed (" + log + "):\n" + out, 0, p.exitValue());
-        assertTrue(out, out.contains("2 passed"));
+        assertTrue(out, out.contains("3 passed"));
     }
 
     private void jupyter() throws Exception {
@@ -184,6 +186,49 @@ public class AppsIT extends PlatformTestSupport {
         assertEquals(id, mine.json().get(0).get("id").asText());
         Reply all = get(S + "/all?user=alice");
         assertEquals(all.toString(), id, all.json().get(0).get("id").asText());
+    }
+
+    /**
+     * The shipped remote desktop (TigerVNC, openbox, noVNC served by websockify; the proxy strips its base path): the
+     * noVNC page and the VNC server's greeting over a binary WebSocket, both through the proxy.
+     */
+    private void desktop() throws Exception {
+        assertTrue("the desktop needs tigervnc-standalone-server tigervnc-tools novnc websockify openbox",
+                Files.isExecutable(Path.of("/usr/bin/Xvnc")) && Files.isExecutable(Path.of("/usr/bin/websockify")));
+        Reply launched = as(alice, "POST", S, "{\"app\":\"desktop\",\"cluster\":\"local\",\"values\":"
+                + "{\"resolution\":\"1280x720\"}}");
+        assertEquals(launched.toString(), 201, launched.status());
+        String id = launched.json().get("id").asText();
+        awaitState(id, "RUNNING", Duration.ofSeconds(120));
+        Reply connect = as(alice, "GET", S + "/" + id + "/connect", null);
+        String password = connect.json().get("password").asText();
+        assertEquals(8, password.length());
+        assertEquals("/proxy/" + id + "/vnc.html?autoconnect=true&resize=remote&path=proxy/" + id + "/websockify"
+                + "&password=" + password, connect.json().get("url").asText());
+        Reply page = call("GET", connect.json().get("url").asText(), null, alice.headers());
+        assertEquals(200, page.status());
+        assertTrue("the noVNC page", page.body().contains("noVNC"));
+        LinkedBlockingQueue<byte[]> frames = new LinkedBlockingQueue<>();
+        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().header("Cookie", alice.cookie())
+                .header("Origin", BASE).subprotocols("binary")
+                .buildAsync(URI.create("ws://127.0.0.1:" + HTTP_PORT + "/proxy/" + id + "/websockify"),
+                        new WebSocket.Listener() {
+                            @Override
+                            public CompletionStage<?> onBinary(WebSocket w, java.nio.ByteBuffer data, boolean last) {
+                                byte[] b = new byte[data.remaining()];
+                                data.get(b);
+                                frames.add(b);
+                                w.request(1);
+                                return null;
+                            }
+                        }).get(30, TimeUnit.SECONDS);
+        assertEquals("binary", ws.getSubprotocol());
+        byte[] greeting = frames.poll(30, TimeUnit.SECONDS);
+        assertTrue("the VNC server's greeting", greeting != null
+                && new String(greeting, java.nio.charset.StandardCharsets.US_ASCII).startsWith("RFB 003.008"));
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
+        assertEquals(200, as(alice, "DELETE", S + "/" + id, null).status());
+        assertEquals("cancelled by you", awaitState(id, "ENDED", Duration.ofSeconds(60)).get("message").asText());
     }
 
     /** Starts a kernel through the proxy and runs code in it over the kernel's WebSocket. */
