@@ -352,7 +352,8 @@ public class AppService {
                     }
                 }
             }
-            if (job == null || job.state().isFinished() || connection == null) {
+            boolean running = job != null && job.state() == org.scow.api.scheduler.JobState.RUNNING;
+            if (job == null || job.state().isFinished() || running && connection == null) {
                 failure = firstLine(files.tail(e.cluster, e.owner, e.sessionDir + "/" + ScriptRenderer.FAILURE_FILE,
                         2000));
             }

@@ -155,7 +155,11 @@ public class ProxyServlet extends HttpServlet {
             for (String value : Collections.list(req.getHeaders(name))) {
                 String v = forwardedValue(lower, value, self(req), origin);
                 if (v != null) {
-                    b.header(name, v);
+                    try {
+                        b.header(name, v);
+                    } catch (IllegalArgumentException e) {
+                        LOG.debug("header {} not passed on: {}", name, e.getMessage()); // the JDK refuses it
+                    }
                 }
             }
         }
