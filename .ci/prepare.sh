@@ -19,6 +19,12 @@ command -v npm >/dev/null || need="$need nodejs npm"
 # a CJK font, so that the portal's zh-CN screenshots show characters instead of boxes
 fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || need="$need fonts-noto-cjk"
 [ -x /usr/sbin/sshd ] || need="$need openssh-server"   # the test login node, and the platform's own (FirstStartLoginNodeIT)
+# the interactive-apps test runs Jupyter as a job on the local cluster and a kernel through the proxy
+[ -x /usr/bin/jupyter-notebook ] || need="$need jupyter-notebook"
+[ -d /usr/lib/python3/dist-packages/ipykernel ] || need="$need python3-ipykernel"
+# ... and the remote desktop app: a VNC server, a light window manager, noVNC behind websockify
+[ -x /usr/bin/Xvnc ] || need="$need tigervnc-standalone-server tigervnc-tools"
+[ -x /usr/bin/websockify ] || need="$need novnc websockify openbox"
 if [ -n "$need" ]; then
   log "installing:$need"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >/dev/null

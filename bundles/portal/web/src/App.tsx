@@ -6,6 +6,7 @@ import {
   AppstoreOutlined,
   CodeOutlined,
   DashboardOutlined,
+  DesktopOutlined,
   FolderOutlined,
   LogoutOutlined,
   ScheduleOutlined,
@@ -27,6 +28,8 @@ const TemplatesPage = lazy(() => import('./pages/jobs/TemplatesPage'));
 const JobDetailPage = lazy(() => import('./pages/jobs/JobDetailPage'));
 const FilesPage = lazy(() => import('./pages/files/FilesPage'));
 const ShellPage = lazy(() => import('./pages/ShellPage'));
+const AppsPage = lazy(() => import('./pages/apps/AppsPage'));
+const AppSessionsPage = lazy(() => import('./pages/admin/AppSessionsPage'));
 const TenantsPage = lazy(() => import('./pages/admin/TenantsPage'));
 const AccountsPage = lazy(() => import('./pages/admin/AccountsPage'));
 const UsersPage = lazy(() => import('./pages/admin/UsersPage'));
@@ -113,6 +116,7 @@ function MainLayout() {
     if (isPlatformAdmin) {
       admin.push({ key: '/admin/import', label: t('nav.import') });
       admin.push({ key: '/admin/audit', label: t('nav.audit') });
+      admin.push({ key: '/admin/app-sessions', label: t('nav.appSessions') });
     }
     return [
       { key: '/', icon: <DashboardOutlined />, label: t('nav.dashboard') },
@@ -129,6 +133,7 @@ function MainLayout() {
       },
       { key: '/files', icon: <FolderOutlined />, label: t('nav.files') },
       { key: '/shell', icon: <CodeOutlined />, label: t('nav.shell') },
+      { key: '/apps', icon: <DesktopOutlined />, label: t('nav.apps') },
       ...(admin.length ? [{ key: 'admin', icon: <SettingOutlined />, label: t('nav.admin'), children: admin }] : []),
     ];
   }, [t, isPlatformAdmin, isPlatformFinance, isTenantAdmin, isTenantFinance]);
@@ -206,6 +211,7 @@ function MainLayout() {
               <Route path="/jobs/:cluster/:jobId" element={<JobDetailPage />} />
               <Route path="/files" element={<FilesPage />} />
               <Route path="/shell" element={<ShellPage />} />
+              <Route path="/apps" element={<AppsPage />} />
               <Route path="/admin/tenants" element={<TenantsPage />} />
               <Route path="/admin/accounts" element={<AccountsPage />} />
               <Route path="/admin/users" element={<UsersPage />} />
@@ -215,6 +221,7 @@ function MainLayout() {
               <Route path="/admin/statistics" element={<StatisticsPage />} />
               <Route path="/admin/import" element={<ImportPage />} />
               <Route path="/admin/audit" element={<AuditPage />} />
+              <Route path="/admin/app-sessions" element={<AppSessionsPage />} />
               <Route path="*" element={<NotFound />} />
             </Routes>
           </Suspense>

@@ -97,6 +97,11 @@ public class AuthorizationMatrixIT extends PlatformTestSupport {
                 "GET " + f + "/content", "PUT " + f + "/content", "POST " + f + "/mkdir", "POST " + f + "/move",
                 "POST " + f + "/copy", "POST " + f + "/uploads", "GET " + f + "/uploads/{id}",
                 "PUT " + f + "/uploads/{id}", "DELETE " + f + "/uploads/{id}", "POST " + f + "/uploads/{id}/complete");
+        // interactive apps: the caller's own sessions (acting as their Unix user); admins see and end everyone's
+        String a = v1 + "/app-sessions";
+        rule("AUTH", "GET " + v1 + "/apps", "GET " + v1 + "/apps/{id}/form", "POST " + a, "GET " + a,
+                "GET " + a + "/{id}", "DELETE " + a + "/{id}", "POST " + a + "/{id}/relaunch", "GET " + a + "/{id}/connect");
+        rule("ADMIN", "GET " + a + "/all");
     }
 
     private static void rule(String who, String... endpoints) {
