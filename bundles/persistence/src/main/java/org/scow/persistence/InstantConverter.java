@@ -1,4 +1,4 @@
-package org.scow.auth.internal;
+package org.scow.persistence;
 
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -6,7 +6,11 @@ import java.time.ZoneOffset;
 import javax.persistence.AttributeConverter;
 import javax.persistence.Converter;
 
-/** Stores instants as UTC wall-clock time, so the stored value does not depend on the JVM's time zone. */
+/**
+ * Stores instants as UTC wall-clock time, so the stored value does not depend on the JVM's time zone. The one
+ * converter of the platform: every bundle's persistence unit lists it ({@code <class>org.scow.persistence.InstantConverter</class>})
+ * and entities name it in {@code @Convert}.
+ */
 @Converter(autoApply = true)
 public class InstantConverter implements AttributeConverter<Instant, LocalDateTime> {
     @Override
