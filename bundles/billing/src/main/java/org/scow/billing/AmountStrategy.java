@@ -1,7 +1,6 @@
-package org.scow.billing.internal;
+package org.scow.billing;
 
 import java.math.BigDecimal;
-import org.scow.api.scheduler.JobInfo;
 import org.scow.api.scheduler.Partition;
 
 /** How many units a job is charged for per hour. Allocated resources are used when known, else requested ones. */
@@ -15,6 +14,15 @@ public enum AmountStrategy {
     /** max(GPUs, CPU-equivalent GPUs): CPUs divided by the partition's cores per GPU, rounded up. */
     MAX_GPUS_CPUS;
 
+    /**
+     * The units a job is charged for per hour.
+     *
+     * @param cpus  the job's CPU cores, or null
+     * @param gpus  the job's GPUs, or null
+     * @param memMb the job's memory in MiB, or null
+     * @param p     the job's partition, or null if unknown (the memory and GPU equivalents then count as zero)
+     * @return the units, never negative
+     */
     public BigDecimal amount(Integer cpus, Integer gpus, Long memMb, Partition p) {
         long c = cpus == null ? 0 : cpus;
         long g = gpus == null ? 0 : gpus;
@@ -28,18 +36,6 @@ public enum AmountStrategy {
                     : Math.max(g, ceilDiv(c * p.gpus(), p.cores()));
         };
         return BigDecimal.valueOf(v);
-    }
-
-    static Integer cpus(JobInfo j) {
-        return j.cpusAlloc() != null ? j.cpusAlloc() : j.cpusReq();
-    }
-
-    static Integer gpus(JobInfo j) {
-        return j.gpusAlloc() != null ? j.gpusAlloc() : j.gpusReq();
-    }
-
-    static Long mem(JobInfo j) {
-        return j.memAllocMb() != null ? j.memAllocMb() : j.memReqMb();
     }
 
     private static long ceilDiv(long a, long b) {

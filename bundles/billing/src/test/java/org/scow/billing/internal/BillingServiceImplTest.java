@@ -28,6 +28,14 @@ import org.scow.api.scheduler.JobInfo;
 import org.scow.api.scheduler.JobQuery;
 import org.scow.api.scheduler.JobSpec;
 import org.scow.api.scheduler.JobState;
+import org.scow.billing.Adjustment;
+import org.scow.billing.AmountStrategy;
+import org.scow.billing.Balance;
+import org.scow.billing.BillingService;
+import org.scow.billing.Charge;
+import org.scow.billing.Scope;
+import org.scow.billing.StatisticsReport;
+import org.scow.billing.StoredJob;
 import org.scow.management.Actor;
 import org.scow.management.AuditLog;
 import org.scow.management.ClusterSync;
@@ -43,7 +51,7 @@ import org.scow.persistence.internal.SchemaMigrator;
  * persistence units, against each supported database, with the in-memory scheduler as the cluster.
  */
 @RunWith(Parameterized.class)
-public class BillingStoreTest {
+public class BillingServiceImplTest {
     @Parameterized.Parameters(name = "{0}")
     public static List<Object[]> databases() {
         return TestDatabases.selected();
@@ -57,12 +65,12 @@ public class BillingStoreTest {
     private EntityManagerFactory mgmtEmf;
     private EntityManagerFactory billEmf;
     private ManagementStore management;
-    private BillingStore billing;
+    private BillingServiceImpl billing;
     private FakeClusters clusters;
     private FakeClusters.FakeCluster hpc1;
     private ClusterSyncService sync;
 
-    public BillingStoreTest(String product) {
+    public BillingServiceImplTest(String product) {
         this.product = product;
     }
 
@@ -78,7 +86,7 @@ public class BillingStoreTest {
         billEmf = TestDatabases.emf("scow-billing", ds);
         management = new ManagementStore(mgmtEmf, Clock.systemUTC());
         management.bootstrap("default", "admin");
-        billing = new BillingStore(billEmf, management, management, Clock.systemUTC(), new Pricing(4, BigDecimal.ZERO));
+        billing = new BillingServiceImpl(billEmf, management, management, Clock.systemUTC(), new Pricing(4, BigDecimal.ZERO));
         clusters = new FakeClusters();
         hpc1 = clusters.add("hpc1", Map.of("timeScale", "3600", "partitions", "cpu,gpu", "gpusPerNode", "2"));
         sync = new ClusterSyncService(clusters, management, () -> billing, Clock.systemUTC());
@@ -98,51 +106,51 @@ public class BillingStoreTest {
     }
 
     private BigDecimal accountBalance() {
-        return billing.balance(BillingStore.ACCOUNT, "a_bob").balance();
+        return billing.balance(BillingService.ACCOUNT, "a_bob").balance();
     }
 
     private BigDecimal tenantBalance() {
-        return billing.balance(BillingStore.TENANT, "default").balance();
+        return billing.balance(BillingService.TENANT, "default").balance();
     }
 
     @Test
     public void aPaymentRetriedWithItsKeyPaysOnce() throws Exception {
-        BillingStore.Balance first = billing.pay(FIN, BillingStore.ACCOUNT, "a_bob", new BigDecimal("10"), "bank",
+        Balance first = billing.pay(FIN, BillingService.ACCOUNT, "a_bob", new BigDecimal("10"), "bank",
                 "top-up", "pay-0001");
-        BillingStore.Balance again = billing.pay(FIN, BillingStore.ACCOUNT, "a_bob", new BigDecimal("10"), "bank",
+        Balance again = billing.pay(FIN, BillingService.ACCOUNT, "a_bob", new BigDecimal("10"), "bank",
                 "top-up", "pay-0001");
         assertEquals(new BigDecimal("10.0000"), accountBalance());
         assertEquals(first.balance(), again.balance());
-        assertEquals(1, billing.payments(BillingStore.ACCOUNT, "a_bob", null, null, 100).size());
+        assertEquals(1, billing.payments(BillingService.ACCOUNT, "a_bob", null, null, 100).size());
         // the same key for another request is the client's mistake, not a replay of something else
         try {
-            billing.pay(FIN, BillingStore.ACCOUNT, "a_bob", new BigDecimal("1000"), "bank", "top-up", "pay-0001");
+            billing.pay(FIN, BillingService.ACCOUNT, "a_bob", new BigDecimal("1000"), "bank", "top-up", "pay-0001");
             fail("a reused key paid");
         } catch (ManagementException e) {
             assertEquals(422, e.status());
         }
         // another caller's key of the same name is another key
-        billing.pay(new Actor("finance2", null), BillingStore.ACCOUNT, "a_bob", new BigDecimal("10"), "bank",
+        billing.pay(new Actor("finance2", null), BillingService.ACCOUNT, "a_bob", new BigDecimal("10"), "bank",
                 "top-up", "pay-0001");
         assertEquals(new BigDecimal("20.0000"), accountBalance());
         // charges too, and concurrently: sixteen tries of one key charge once
         ExecutorService pool = Executors.newFixedThreadPool(8);
-        List<Callable<BillingStore.Balance>> tries = new ArrayList<>();
+        List<Callable<Balance>> tries = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
-            tries.add(() -> billing.charge(FIN, BillingStore.ACCOUNT, "a_bob", new BigDecimal("3"), "storage",
+            tries.add(() -> billing.charge(FIN, BillingService.ACCOUNT, "a_bob", new BigDecimal("3"), "storage",
                     "charge-42"));
         }
         try {
-            for (Future<BillingStore.Balance> f : pool.invokeAll(tries)) {
+            for (Future<Balance> f : pool.invokeAll(tries)) {
                 assertEquals(new BigDecimal("17.0000"), f.get().balance());
             }
         } finally {
             pool.shutdown();
         }
         assertEquals(new BigDecimal("17.0000"), accountBalance());
-        assertEquals(1, billing.charges(BillingStore.ACCOUNT, "a_bob", null, null, 100).size());
+        assertEquals(1, billing.charges(BillingService.ACCOUNT, "a_bob", null, null, 100).size());
         try {
-            billing.pay(FIN, BillingStore.ACCOUNT, "a_bob", BigDecimal.ONE, null, null, "bad key with spaces");
+            billing.pay(FIN, BillingService.ACCOUNT, "a_bob", BigDecimal.ONE, null, null, "bad key with spaces");
             fail("a malformed key was taken");
         } catch (ManagementException e) {
             assertEquals(400, e.status());
@@ -152,16 +160,16 @@ public class BillingStoreTest {
     @Test
     public void anAmountBeyondWhatTheDatabaseStoresIsRefusedNamingTheField() {
         BigDecimal huge = new BigDecimal("999999999999999.9999");
-        billing.pay(FIN, BillingStore.ACCOUNT, "a_bob", huge, "bank", null);
+        billing.pay(FIN, BillingService.ACCOUNT, "a_bob", huge, "bank", null);
         try {
-            billing.pay(FIN, BillingStore.ACCOUNT, "a_bob", huge, "bank", null);
+            billing.pay(FIN, BillingService.ACCOUNT, "a_bob", huge, "bank", null);
             fail("the balance overflowed");
         } catch (ManagementException e) {
             assertEquals(400, e.status());
             assertEquals("amount", e.details().get("field"));
         }
         try {
-            billing.pay(FIN, BillingStore.TENANT, "default", new BigDecimal("1000000000000000"), "bank", null);
+            billing.pay(FIN, BillingService.TENANT, "default", new BigDecimal("1000000000000000"), "bank", null);
             fail("took an amount beyond the column");
         } catch (ManagementException e) {
             assertEquals("amount", e.details().get("field"));
@@ -171,12 +179,12 @@ public class BillingStoreTest {
 
     @Test
     public void thousandConcurrentPaysAndChargesLeaveTheExactBalance() throws Exception {
-        billing.pay(FIN, BillingStore.ACCOUNT, "a_bob", new BigDecimal("1000"), "bank", "initial");
+        billing.pay(FIN, BillingService.ACCOUNT, "a_bob", new BigDecimal("1000"), "bank", "initial");
         ExecutorService pool = Executors.newFixedThreadPool(16);
         List<Callable<Object>> ops = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
-            ops.add(() -> billing.pay(FIN, BillingStore.ACCOUNT, "a_bob", new BigDecimal("1.2345"), "bank", null));
-            ops.add(() -> billing.charge(FIN, BillingStore.ACCOUNT, "a_bob", new BigDecimal("0.9876"), null));
+            ops.add(() -> billing.pay(FIN, BillingService.ACCOUNT, "a_bob", new BigDecimal("1.2345"), "bank", null));
+            ops.add(() -> billing.charge(FIN, BillingService.ACCOUNT, "a_bob", new BigDecimal("0.9876"), null));
         }
         try {
             for (Future<Object> f : pool.invokeAll(ops)) {
@@ -188,30 +196,30 @@ public class BillingStoreTest {
         }
         // 1000 + 500 × (1.2345 − 0.9876)
         assertEquals(new BigDecimal("1123.4500"), accountBalance());
-        assertEquals(501, billing.payments(BillingStore.ACCOUNT, "a_bob", null, null, 10_000).size());
-        assertEquals(500, billing.charges(BillingStore.ACCOUNT, "a_bob", null, null, 10_000).size());
+        assertEquals(501, billing.payments(BillingService.ACCOUNT, "a_bob", null, null, 10_000).size());
+        assertEquals(500, billing.charges(BillingService.ACCOUNT, "a_bob", null, null, 10_000).size());
     }
 
     @Test
     public void aRetroactivePriceChangeAddsAdjustmentsExactlyOnce() throws Exception {
         prices();
-        billing.pay(FIN, BillingStore.ACCOUNT, "a_bob", new BigDecimal("100"), "bank", null);
-        billing.pay(FIN, BillingStore.TENANT, "default", new BigDecimal("100"), "bank", null);
+        billing.pay(FIN, BillingService.ACCOUNT, "a_bob", new BigDecimal("100"), "bank", null);
+        billing.pay(FIN, BillingService.TENANT, "default", new BigDecimal("100"), "bank", null);
         runJobs(3);
-        assertEquals(3, new JobFetcher(billing, AHEAD, 10, Duration.ofMinutes(10)).run("hpc1", hpc1.scheduler)
+        assertEquals(3, new JobFetcher(billing.jobCharging(), AHEAD, 10, Duration.ofMinutes(10)).run("hpc1", hpc1.scheduler)
                 .charged());
         // the simulated jobs end ahead of the wall clock: a store whose clock is ahead may reach back over them
-        BillingStore ahead = new BillingStore(billEmf, management, management, AHEAD, new Pricing(4, BigDecimal.ZERO));
+        BillingServiceImpl ahead = new BillingServiceImpl(billEmf, management, management, AHEAD, new Pricing(4, BigDecimal.ZERO));
         Instant from = Instant.now().minus(Duration.ofDays(1));
         Instant to = AHEAD.instant();
         Pricing pricing = new Pricing(4, BigDecimal.ZERO);
-        List<BillingStore.StoredJob> jobs = billing.jobs("hpc1", "a_bob", null, null, 100);
+        List<StoredJob> jobs = billing.jobs("hpc1", "a_bob", null, null, 100);
         BigDecimal tenantBefore = tenantBalance();
         BigDecimal accountBefore = accountBalance();
-        BigDecimal tenantCharged = sum(BillingStore.TENANT, "default");
+        BigDecimal tenantCharged = sum(BillingService.TENANT, "default");
 
         // the default table prices the tenant: only tenant charges change
-        BillingStore.Adjustment up = ahead.changePriceRetroactively(FIN, null, "hpc1", "cpu", null,
+        Adjustment up = ahead.changePriceRetroactively(FIN, null, "hpc1", "cpu", null,
                 new BigDecimal("0.8"), AmountStrategy.CPUS, from, to, "cpu got dearer");
         BigDecimal expected = jobs.stream().map(j -> pricing.charge(new BigDecimal("0.8"), BigDecimal.valueOf(2),
                 j.elapsedSeconds())).reduce(BigDecimal.ZERO, BigDecimal::add);
@@ -219,24 +227,24 @@ public class BillingStoreTest {
         assertEquals(3, up.records());
         assertEquals(0, up.accountDifference().signum());
         assertEquals(expected.subtract(tenantCharged).setScale(4), up.tenantDifference());
-        assertEquals(expected.setScale(4), sum(BillingStore.TENANT, "default").setScale(4));
+        assertEquals(expected.setScale(4), sum(BillingService.TENANT, "default").setScale(4));
         assertEquals(tenantBefore.subtract(up.tenantDifference()), tenantBalance());
         assertEquals(accountBefore, accountBalance());
 
         // applying it again, or the same price again, adds nothing
-        BillingStore.Adjustment again = ahead.applyPriceChange(FIN, up.change().id());
+        Adjustment again = ahead.applyPriceChange(FIN, up.change().id());
         assertEquals(0, again.records());
         assertEquals(0, ahead.changePriceRetroactively(FIN, null, "hpc1", "cpu", null, new BigDecimal("0.8"),
                 AmountStrategy.CPUS, from, to, null).records());
         assertEquals(tenantBefore.subtract(up.tenantDifference()), tenantBalance());
 
         // the tenant's own table prices the account: a cheaper price refunds it
-        BillingStore.Adjustment down = ahead.changePriceRetroactively(FIN, "default", "hpc1", "cpu", null,
+        Adjustment down = ahead.changePriceRetroactively(FIN, "default", "hpc1", "cpu", null,
                 new BigDecimal("0.25"), AmountStrategy.CPUS, from, to, null);
         assertEquals(3, down.records());
         assertTrue(down.accountDifference().signum() < 0);
         assertEquals(accountBefore.subtract(down.accountDifference()), accountBalance());
-        List<BillingStore.Charge> charges = billing.charges(BillingStore.ACCOUNT, "a_bob", null, null, 100);
+        List<Charge> charges = billing.charges(BillingService.ACCOUNT, "a_bob", null, null, 100);
         assertEquals("old records stay", 3, charges.stream().filter(c -> c.kind().equals("JOB")).count());
         assertEquals(3, charges.stream().filter(c -> c.kind().equals("ADJUSTMENT")).count());
         assertEquals(2, ahead.priceChanges().size() - 1);
@@ -272,33 +280,33 @@ public class BillingStoreTest {
         Actor admin = new Actor("admin", null);
         management.createUser(admin, "carol", null, null, "default");
         management.createAccount(admin, "a_carol", "default", "carol", null);
-        billing.pay(FIN, BillingStore.ACCOUNT, "a_bob", new BigDecimal("100"), "bank", null);
+        billing.pay(FIN, BillingService.ACCOUNT, "a_bob", new BigDecimal("100"), "bank", null);
         runJobs(2);
-        new JobFetcher(billing, AHEAD, 10, Duration.ofMinutes(10)).run("hpc1", hpc1.scheduler);
+        new JobFetcher(billing.jobCharging(), AHEAD, 10, Duration.ofMinutes(10)).run("hpc1", hpc1.scheduler);
         Instant from = Instant.now().minus(Duration.ofDays(1));
         Instant to = Instant.now().plus(Duration.ofDays(1));
-        BillingStatistics stats = new BillingStatistics(billing, management);
+        BillingStatistics stats = new BillingStatistics(billEmf, management);
 
-        BillingStatistics.Report all = stats.report(Scope.ALL, from, to, 10);
+        StatisticsReport all = stats.report(Scope.ALL, from, to, 10);
         assertTrue(all.daily().size() >= 2 && all.daily().size() <= 3);
-        assertEquals(2, all.daily().stream().mapToLong(BillingStatistics.Day::jobs).sum());
-        assertEquals(sum(BillingStore.ACCOUNT, "a_bob").setScale(4), all.daily().stream()
-                .map(BillingStatistics.Day::charges).reduce(BigDecimal.ZERO, BigDecimal::add).setScale(4));
-        assertEquals(new BigDecimal("100.0000"), all.daily().stream().map(BillingStatistics.Day::payments)
+        assertEquals(2, all.daily().stream().mapToLong(StatisticsReport.Day::jobs).sum());
+        assertEquals(sum(BillingService.ACCOUNT, "a_bob").setScale(4), all.daily().stream()
+                .map(StatisticsReport.Day::charges).reduce(BigDecimal.ZERO, BigDecimal::add).setScale(4));
+        assertEquals(new BigDecimal("100.0000"), all.daily().stream().map(StatisticsReport.Day::payments)
                 .reduce(BigDecimal.ZERO, BigDecimal::add));
-        assertEquals(3, all.daily().stream().mapToLong(BillingStatistics.Day::newUsers).sum()); // admin, bob, carol
-        assertEquals(2, all.daily().stream().mapToLong(BillingStatistics.Day::newAccounts).sum());
-        assertEquals(new BigDecimal("2.00"), all.daily().stream().map(BillingStatistics.Day::coreHours)
+        assertEquals(3, all.daily().stream().mapToLong(StatisticsReport.Day::newUsers).sum()); // admin, bob, carol
+        assertEquals(2, all.daily().stream().mapToLong(StatisticsReport.Day::newAccounts).sum());
+        assertEquals(new BigDecimal("2.00"), all.daily().stream().map(StatisticsReport.Day::coreHours)
                 .reduce(BigDecimal.ZERO, BigDecimal::add)); // 2 jobs × 2 cores × 30 min
         assertEquals("a_bob", all.topAccounts().get(0).account());
         assertEquals("default", all.topAccounts().get(0).tenant());
         assertEquals(2, all.topAccounts().get(0).jobs());
 
         Scope carols = new Scope(java.util.Set.of("a_carol"), java.util.Set.of(), null);
-        BillingStatistics.Report carol = stats.report(carols, from, to, 10);
-        assertEquals(0, carol.daily().stream().mapToLong(BillingStatistics.Day::jobs).sum());
+        StatisticsReport carol = stats.report(carols, from, to, 10);
+        assertEquals(0, carol.daily().stream().mapToLong(StatisticsReport.Day::jobs).sum());
         assertTrue(carol.topAccounts().isEmpty());
-        assertEquals(1, carol.daily().stream().mapToLong(BillingStatistics.Day::newAccounts).sum());
+        assertEquals(1, carol.daily().stream().mapToLong(StatisticsReport.Day::newAccounts).sum());
         assertTrue(billing.charges(carols, null, null, null, null, 0, 100).isEmpty());
         assertTrue(billing.payments(carols, null, null, null, null, 0, 100).isEmpty());
         assertTrue(billing.jobs(carols, null, null, null, null, 0, 100).isEmpty());
@@ -308,7 +316,7 @@ public class BillingStoreTest {
         assertEquals(2, billing.jobs(bobs, null, null, null, null, 0, 100).size());
         assertEquals(1, billing.jobs(bobs, null, null, null, null, 1, 100).size());
         assertEquals(0, stats.report(new Scope(null, null, "carol"), from, to, 10).daily().stream()
-                .mapToLong(BillingStatistics.Day::jobs).sum());
+                .mapToLong(StatisticsReport.Day::jobs).sum());
 
         for (Runnable bad : List.<Runnable>of(() -> stats.report(Scope.ALL, to, from, 10),
                 () -> stats.report(Scope.ALL, from, from.plus(Duration.ofDays(400)), 10),
@@ -346,24 +354,24 @@ public class BillingStoreTest {
     }
 
     private BigDecimal sum(String targetType, String target) {
-        return billing.charges(targetType, target, null, null, 10_000).stream().map(BillingStore.Charge::amount)
+        return billing.charges(targetType, target, null, null, 10_000).stream().map(Charge::amount)
                 .reduce(BigDecimal.ZERO, BigDecimal::add);
     }
 
     @Test
     public void jobsAreChargedExactlyOnceEvenWhenReplayedAndFetchedConcurrently() throws Exception {
         prices();
-        billing.pay(FIN, BillingStore.ACCOUNT, "a_bob", new BigDecimal("100"), "bank", null);
-        billing.pay(FIN, BillingStore.TENANT, "default", new BigDecimal("100"), "bank", null);
+        billing.pay(FIN, BillingService.ACCOUNT, "a_bob", new BigDecimal("100"), "bank", null);
+        billing.pay(FIN, BillingService.TENANT, "default", new BigDecimal("100"), "bank", null);
         runJobs(7);
-        JobFetcher fetcher = new JobFetcher(billing, AHEAD, 3, Duration.ofMinutes(10)); // 3 pages
+        JobFetcher fetcher = new JobFetcher(billing.jobCharging(), AHEAD, 3, Duration.ofMinutes(10)); // 3 pages
         JobFetcher.Result first = fetcher.run("hpc1", hpc1.scheduler);
         assertEquals(7, first.stored());
         assertEquals(7, first.charged());
         BigDecimal account = accountBalance();
         BigDecimal tenant = tenantBalance();
-        assertEquals(7, billing.charges(BillingStore.ACCOUNT, "a_bob", null, null, 100).size());
-        assertEquals(new BigDecimal("100").subtract(sum(BillingStore.ACCOUNT, "a_bob")), account.stripTrailingZeros()
+        assertEquals(7, billing.charges(BillingService.ACCOUNT, "a_bob", null, null, 100).size());
+        assertEquals(new BigDecimal("100").subtract(sum(BillingService.ACCOUNT, "a_bob")), account.stripTrailingZeros()
                 .setScale(4));
         assertTrue("about 7 × 0.5 charged: " + account, account.compareTo(new BigDecimal("96.4")) > 0
                 && account.compareTo(new BigDecimal("96.6")) < 0);
@@ -374,7 +382,7 @@ public class BillingStoreTest {
         assertEquals(0, fetcher.run("hpc1", hpc1.scheduler).stored());
         List<JobInfo> all = hpc1.scheduler.queryJobs(JobQuery.all()).jobs();
         assertEquals(List.of(), billing.storeJobs("hpc1", all, Map.of()));
-        JobFetcher fresh = new JobFetcher(billing, AHEAD, 2, Duration.ofDays(3650));
+        JobFetcher fresh = new JobFetcher(billing.jobCharging(), AHEAD, 2, Duration.ofDays(3650));
         ExecutorService two = Executors.newFixedThreadPool(2);
         List<Future<JobFetcher.Result>> runs = two.invokeAll(List.of(() -> fresh.run("hpc1", hpc1.scheduler),
                 () -> fresh.run("hpc1", hpc1.scheduler)));
@@ -384,8 +392,8 @@ public class BillingStoreTest {
         two.shutdown();
         assertEquals(account, accountBalance());
         assertEquals(tenant, tenantBalance());
-        assertEquals(7, billing.charges(BillingStore.ACCOUNT, "a_bob", null, null, 100).size());
-        assertEquals(7, billing.charges(BillingStore.TENANT, "default", null, null, 100).size());
+        assertEquals(7, billing.charges(BillingService.ACCOUNT, "a_bob", null, null, 100).size());
+        assertEquals(7, billing.charges(BillingService.TENANT, "default", null, null, 100).size());
 
         // new jobs after the watermark are picked up
         runJobs(1);
@@ -396,9 +404,9 @@ public class BillingStoreTest {
     @Test
     public void aCrashBetweenStoringAndChargingIsRepairedWithoutDoubleCharge() throws Exception {
         prices();
-        billing.pay(FIN, BillingStore.ACCOUNT, "a_bob", new BigDecimal("100"), "bank", null);
+        billing.pay(FIN, BillingService.ACCOUNT, "a_bob", new BigDecimal("100"), "bank", null);
         runJobs(4);
-        JobFetcher fetcher = new JobFetcher(billing, AHEAD, 10, Duration.ofMinutes(10));
+        JobFetcher fetcher = new JobFetcher(billing.jobCharging(), AHEAD, 10, Duration.ofMinutes(10));
         fetcher.hook((cluster, stored) -> {
             throw new IllegalStateException("injected crash after storing " + stored.size() + " jobs");
         });
@@ -410,18 +418,18 @@ public class BillingStoreTest {
         }
         assertEquals("stored, not charged", 4, billing.pendingJobs("hpc1").size());
         assertEquals(new BigDecimal("100.0000"), accountBalance());
-        assertEquals(0, billing.charges(BillingStore.ACCOUNT, "a_bob", null, null, 100).size());
+        assertEquals(0, billing.charges(BillingService.ACCOUNT, "a_bob", null, null, 100).size());
 
         fetcher.hook(null);
         JobFetcher.Result next = fetcher.run("hpc1", hpc1.scheduler);
         assertEquals(4, next.repaired());
         assertEquals(0, next.stored());
         assertEquals(0, billing.pendingJobs("hpc1").size());
-        assertEquals(4, billing.charges(BillingStore.ACCOUNT, "a_bob", null, null, 100).size());
-        assertEquals(new BigDecimal("100").subtract(sum(BillingStore.ACCOUNT, "a_bob")).setScale(4),
+        assertEquals(4, billing.charges(BillingService.ACCOUNT, "a_bob", null, null, 100).size());
+        assertEquals(new BigDecimal("100").subtract(sum(BillingService.ACCOUNT, "a_bob")).setScale(4),
                 accountBalance());
         assertEquals(0, fetcher.run("hpc1", hpc1.scheduler).repaired());
-        assertEquals(4, billing.charges(BillingStore.ACCOUNT, "a_bob", null, null, 100).size());
+        assertEquals(4, billing.charges(BillingService.ACCOUNT, "a_bob", null, null, 100).size());
     }
 
     @Test
@@ -430,13 +438,13 @@ public class BillingStoreTest {
         ClusterSync.Report r = sync.reconcile(null);
         assertTrue(r.changes().toString(), hpc1.scheduler.accountBlockStatus("a_bob").blocked());
 
-        billing.pay(FIN, BillingStore.ACCOUNT, "a_bob", new BigDecimal("10"), "bank", null);
+        billing.pay(FIN, BillingService.ACCOUNT, "a_bob", new BigDecimal("10"), "bank", null);
         assertFalse("the payment lifted the block at once", hpc1.scheduler.accountBlockStatus("a_bob").blocked());
 
         billing.setAccountThreshold(FIN, "a_bob", new BigDecimal("5"));
-        billing.charge(FIN, BillingStore.ACCOUNT, "a_bob", new BigDecimal("4.9999"), null);
+        billing.charge(FIN, BillingService.ACCOUNT, "a_bob", new BigDecimal("4.9999"), null);
         assertFalse(hpc1.scheduler.accountBlockStatus("a_bob").blocked());
-        billing.charge(FIN, BillingStore.ACCOUNT, "a_bob", new BigDecimal("0.0001"), null);
+        billing.charge(FIN, BillingService.ACCOUNT, "a_bob", new BigDecimal("0.0001"), null);
         assertTrue("balance 5 ≤ threshold 5", hpc1.scheduler.accountBlockStatus("a_bob").blocked());
 
         hpc1.scheduler.unblockAccount("a_bob"); // lost behind the platform's back
@@ -455,10 +463,10 @@ public class BillingStoreTest {
     @Test
     public void aUserIsBlockedInTheAccountWhenTheirChargeLimitIsReached() throws Exception {
         prices();
-        billing.pay(FIN, BillingStore.ACCOUNT, "a_bob", new BigDecimal("100"), "bank", null);
+        billing.pay(FIN, BillingService.ACCOUNT, "a_bob", new BigDecimal("100"), "bank", null);
         billing.setUserLimit(FIN, "a_bob", "bob", new BigDecimal("0.9"));
         runJobs(2);
-        new JobFetcher(billing, AHEAD, 10, Duration.ofMinutes(10)).run("hpc1", hpc1.scheduler);
+        new JobFetcher(billing.jobCharging(), AHEAD, 10, Duration.ofMinutes(10)).run("hpc1", hpc1.scheduler);
         assertTrue(billing.userLimit("a_bob", "bob").exceeded());
         assertTrue(hpc1.scheduler.isUserBlockedInAccount("bob", "a_bob"));
         billing.setUserLimit(FIN, "a_bob", "bob", new BigDecimal("5"));
@@ -471,15 +479,15 @@ public class BillingStoreTest {
 
     @Test
     public void invalidInputIsRefusedAndChangesNothing() {
-        billing.pay(FIN, BillingStore.ACCOUNT, "a_bob", new BigDecimal("10"), "bank", null);
+        billing.pay(FIN, BillingService.ACCOUNT, "a_bob", new BigDecimal("10"), "bank", null);
         BigDecimal before = accountBalance();
-        expect(400, "amount", () -> billing.pay(FIN, BillingStore.ACCOUNT, "a_bob", new BigDecimal("-1"), null, null));
-        expect(400, "amount", () -> billing.pay(FIN, BillingStore.ACCOUNT, "a_bob", new BigDecimal("0.00001"), null,
+        expect(400, "amount", () -> billing.pay(FIN, BillingService.ACCOUNT, "a_bob", new BigDecimal("-1"), null, null));
+        expect(400, "amount", () -> billing.pay(FIN, BillingService.ACCOUNT, "a_bob", new BigDecimal("0.00001"), null,
                 null));
-        expect(400, "amount", () -> billing.charge(FIN, BillingStore.ACCOUNT, "a_bob", new BigDecimal("1.23456"),
+        expect(400, "amount", () -> billing.charge(FIN, BillingService.ACCOUNT, "a_bob", new BigDecimal("1.23456"),
                 null));
-        expect(404, null, () -> billing.pay(FIN, BillingStore.ACCOUNT, "nope", BigDecimal.ONE, null, null));
-        expect(404, null, () -> billing.pay(FIN, BillingStore.TENANT, "nope", BigDecimal.ONE, null, null));
+        expect(404, null, () -> billing.pay(FIN, BillingService.ACCOUNT, "nope", BigDecimal.ONE, null, null));
+        expect(404, null, () -> billing.pay(FIN, BillingService.TENANT, "nope", BigDecimal.ONE, null, null));
         expect(400, "targetType", () -> billing.pay(FIN, "USER", "bob", BigDecimal.ONE, null, null));
         expect(404, null, () -> billing.setUserLimit(FIN, "a_bob", "ghost", BigDecimal.ONE));
         expect(400, "limit", () -> billing.setUserLimit(FIN, "a_bob", "bob", new BigDecimal("-2")));

@@ -1,4 +1,4 @@
-package org.scow.billing.internal;
+package org.scow.billing;
 
 import java.util.Set;
 
@@ -10,6 +10,7 @@ import java.util.Set;
  * @param user     only this user's charges and jobs, or null
  */
 public record Scope(Set<String> accounts, Set<String> tenants, String user) {
+    /** No restriction: every record. */
     public static final Scope ALL = new Scope(null, null, null);
 
     public Scope {
@@ -17,6 +18,7 @@ public record Scope(Set<String> accounts, Set<String> tenants, String user) {
         tenants = tenants == null ? null : Set.copyOf(tenants);
     }
 
+    /** Whether records of {@code account} are in scope. */
     public boolean includes(String account) {
         return accounts == null || accounts.contains(account);
     }
