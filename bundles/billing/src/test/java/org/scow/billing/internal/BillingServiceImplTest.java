@@ -86,7 +86,7 @@ public class BillingServiceImplTest {
         billEmf = TestDatabases.emf("scow-billing", ds);
         management = new ManagementStore(mgmtEmf, Clock.systemUTC());
         management.bootstrap("default", "admin");
-        billing = new BillingServiceImpl(billEmf, management, management, Clock.systemUTC(), new Pricing(4, BigDecimal.ZERO));
+        billing = new BillingServiceImpl(billEmf, management, management.audit(), Clock.systemUTC(), new Pricing(4, BigDecimal.ZERO));
         clusters = new FakeClusters();
         hpc1 = clusters.add("hpc1", Map.of("timeScale", "3600", "partitions", "cpu,gpu", "gpusPerNode", "2"));
         sync = new ClusterSyncService(clusters, management, () -> billing, Clock.systemUTC());
@@ -209,7 +209,7 @@ public class BillingServiceImplTest {
         assertEquals(3, new JobFetcher(billing.jobCharging(), AHEAD, 10, Duration.ofMinutes(10)).run("hpc1", hpc1.scheduler)
                 .charged());
         // the simulated jobs end ahead of the wall clock: a store whose clock is ahead may reach back over them
-        BillingServiceImpl ahead = new BillingServiceImpl(billEmf, management, management, AHEAD, new Pricing(4, BigDecimal.ZERO));
+        BillingServiceImpl ahead = new BillingServiceImpl(billEmf, management, management.audit(), AHEAD, new Pricing(4, BigDecimal.ZERO));
         Instant from = Instant.now().minus(Duration.ofDays(1));
         Instant to = AHEAD.instant();
         Pricing pricing = new Pricing(4, BigDecimal.ZERO);
@@ -509,7 +509,7 @@ public class BillingServiceImplTest {
         assertEquals(1, billing.payments(null, null, null, null, 100).size());
         assertEquals(0, billing.charges(null, null, null, null, 100).size());
         assertEquals(List.of(), billing.prices(null));
-        assertTrue("refusals are audited", management.query(new AuditLog.Query("finance", null, null, null,
+        assertTrue("refusals are audited", management.audit().query(new AuditLog.Query("finance", null, null, null,
                 "FAILURE", null, null, 0, 100)).size() >= 13);
     }
 

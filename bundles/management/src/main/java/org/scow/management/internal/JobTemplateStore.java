@@ -194,7 +194,7 @@ public class JobTemplateStore {
         if (cluster == null || cluster.isBlank()) {
             throw ManagementException.invalid("cluster", "is required");
         }
-        ManagementStore.checkName("cluster", cluster);
+        Rows.checkName("cluster", cluster);
     }
 
     static Spec check(Spec s) {
