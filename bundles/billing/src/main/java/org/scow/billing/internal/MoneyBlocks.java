@@ -30,11 +30,12 @@ final class MoneyBlocks implements BlockFacts {
             Set<String> below = new HashSet<>();
             accounts.forEach((account, tenant) -> {
                 AccountBalanceEntity b = balances.get(account);
-                BigDecimal balance = b == null ? BigDecimal.ZERO : b.balance;
-                BigDecimal threshold = b != null && b.threshold != null ? b.threshold
-                        : defaults.getOrDefault(tenant, BigDecimal.ZERO);
-                if (balance.compareTo(threshold) <= 0) {
-                    below.add(account);
+                if (b != null) {
+                    if (b.below) { // the stored fact, kept by every balance and threshold change
+                        below.add(account);
+                    }
+                } else if (BigDecimal.ZERO.compareTo(defaults.getOrDefault(tenant, BigDecimal.ZERO)) <= 0) {
+                    below.add(account); // no balance row yet: a balance of zero against the tenant's default
                 }
             });
             return below;

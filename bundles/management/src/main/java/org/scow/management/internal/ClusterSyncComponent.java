@@ -43,9 +43,10 @@ public class ClusterSyncComponent implements ClusterSync, EventHandler {
 
     @Activate
     public ClusterSyncComponent(@Reference ClusterRegistry registry, @Reference ManagementService management,
-                                @Reference AccountChanges changes, ManagementComponent.Config config) {
+                                @Reference AccountChanges changes, @Reference ClusterWriter writer,
+                                ManagementComponent.Config config) {
         this.changes = changes;
-        this.sync = new ClusterSyncService(registry, management, () -> facts, Clock.systemUTC());
+        this.sync = new ClusterSyncService(registry, management, () -> facts, Clock.systemUTC(), writer);
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "scow-block-sync");
             t.setDaemon(true);

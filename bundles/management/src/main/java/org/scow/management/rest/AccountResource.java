@@ -1,4 +1,4 @@
-package org.scow.rest.v1;
+package org.scow.management.rest;
 
 import org.scow.rest.support.Allow;
 import org.scow.api.security.Role;
@@ -28,6 +28,7 @@ import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JSONRequired;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
+import org.scow.api.cluster.Cluster;
 import org.scow.api.cluster.ClusterEvents;
 import org.scow.api.cluster.ClusterRegistry;
 import org.scow.api.scheduler.AccountBlockStatus;
@@ -35,9 +36,15 @@ import org.scow.api.scheduler.ClusterAccount;
 import org.scow.api.scheduler.ErrorCode;
 import org.scow.api.scheduler.SchedulerDriver;
 import org.scow.api.scheduler.SchedulerException;
+import org.scow.management.internal.ClusterWriter;
+import org.scow.rest.support.ApiException;
 import org.scow.rest.support.Params;
 
-/** Accounts and their users on one cluster, including blocking. Block and unblock are idempotent. */
+/**
+ * Accounts and their users on one cluster, including blocking. Block and unblock are idempotent. Every write goes
+ * through {@link ClusterWriter}, the one writer of these facts; a write that contradicts the platform's desired state
+ * (the management model and billing's money facts) lasts until block reconciliation repairs it.
+ */
 @Component(service = AccountResource.class)
 @JaxrsResource
 @JSONRequired
@@ -48,6 +55,8 @@ import org.scow.rest.support.Params;
 public class AccountResource {
     @Reference
     private ClusterRegistry registry;
+    @Reference
+    private ClusterWriter writer;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -69,7 +78,7 @@ public class AccountResource {
     @Operation(summary = "All accounts with their users and block flags")
     @Allow({Role.PLATFORM_ADMIN})
     public List<ClusterAccount> accounts(@PathParam("cluster") String cluster) throws SchedulerException {
-        return ClusterAccess.driver(registry, cluster).allAccounts();
+        return driver(cluster).allAccounts();
     }
 
     @POST
@@ -79,8 +88,8 @@ public class AccountResource {
         Params.body(account);
         String name = Params.name("name", account.name());
         String owner = Params.name("owner", account.owner());
-        SchedulerDriver driver = ClusterAccess.driver(registry, cluster);
-        driver.createAccount(name, owner);
+        SchedulerDriver driver = driver(cluster);
+        writer.createAccount(driver, name, owner);
         ClusterAccount created = driver.allAccounts().stream().filter(a -> a.name().equals(name)).findFirst()
                 .orElseThrow(() -> new SchedulerException(ErrorCode.INTERNAL,
                         "the scheduler did not list account '" + name + "' after creating it"));
@@ -93,7 +102,7 @@ public class AccountResource {
     @Allow({Role.PLATFORM_ADMIN})
     public Response delete(@PathParam("cluster") String cluster, @PathParam("account") String account)
             throws SchedulerException {
-        ClusterAccess.driver(registry, cluster).deleteAccount(Params.name("account", account));
+        writer.deleteAccount(driver(cluster), Params.name("account", account));
         return Response.noContent().build();
     }
 
@@ -103,7 +112,7 @@ public class AccountResource {
     @Allow({Role.ACCOUNT_OWNER, Role.ACCOUNT_ADMIN, Role.TENANT_ADMIN})
     public AccountBlockStatus blockStatus(@PathParam("cluster") String cluster, @PathParam("account") String account)
             throws SchedulerException {
-        return ClusterAccess.driver(registry, cluster).accountBlockStatus(Params.name("account", account));
+        return driver(cluster).accountBlockStatus(Params.name("account", account));
     }
 
     @PUT
@@ -112,13 +121,9 @@ public class AccountResource {
     @Allow({Role.PLATFORM_ADMIN})
     public AccountBlockStatus block(@PathParam("cluster") String cluster, @PathParam("account") String account,
                                     BlockRequest request) throws SchedulerException {
-        SchedulerDriver driver = ClusterAccess.driver(registry, cluster);
+        SchedulerDriver driver = driver(cluster);
         Set<String> partitions = partitions(request);
-        if (partitions.isEmpty()) {
-            driver.blockAccount(Params.name("account", account));
-        } else {
-            driver.blockAccount(Params.name("account", account), partitions);
-        }
+        writer.blockAccount(driver, Params.name("account", account), partitions);
         post(ClusterEvents.ACCOUNT_BLOCKED, cluster, account, partitions);
         return driver.accountBlockStatus(account);
     }
@@ -130,13 +135,9 @@ public class AccountResource {
     public AccountBlockStatus unblock(@PathParam("cluster") String cluster, @PathParam("account") String account,
                                       @QueryParam("partition") List<String> partitionParams)
             throws SchedulerException {
-        SchedulerDriver driver = ClusterAccess.driver(registry, cluster);
+        SchedulerDriver driver = driver(cluster);
         Set<String> partitions = Params.names("partition", partitionParams);
-        if (partitions.isEmpty()) {
-            driver.unblockAccount(Params.name("account", account));
-        } else {
-            driver.unblockAccount(Params.name("account", account), partitions);
-        }
+        writer.unblockAccount(driver, Params.name("account", account), partitions);
         post(ClusterEvents.ACCOUNT_UNBLOCKED, cluster, account, partitions);
         return driver.accountBlockStatus(account);
     }
@@ -147,8 +148,7 @@ public class AccountResource {
     @Allow({Role.PLATFORM_ADMIN})
     public Response addUser(@PathParam("cluster") String cluster, @PathParam("account") String account,
                             @PathParam("user") String user) throws SchedulerException {
-        ClusterAccess.driver(registry, cluster).addUserToAccount(Params.name("user", user),
-                Params.name("account", account));
+        writer.addUser(driver(cluster), Params.name("account", account), Params.name("user", user));
         return Response.status(201).entity(new UserBlock(account, user, false)).build();
     }
 
@@ -158,8 +158,7 @@ public class AccountResource {
     @Allow({Role.PLATFORM_ADMIN})
     public Response removeUser(@PathParam("cluster") String cluster, @PathParam("account") String account,
                                @PathParam("user") String user) throws SchedulerException {
-        ClusterAccess.driver(registry, cluster).removeUserFromAccount(Params.name("user", user),
-                Params.name("account", account));
+        writer.removeUser(driver(cluster), Params.name("account", account), Params.name("user", user));
         return Response.noContent().build();
     }
 
@@ -169,7 +168,7 @@ public class AccountResource {
     @Allow({Role.ACCOUNT_OWNER, Role.ACCOUNT_ADMIN, Role.TENANT_ADMIN})
     public UserBlock userBlock(@PathParam("cluster") String cluster, @PathParam("account") String account,
                                @PathParam("user") String user) throws SchedulerException {
-        boolean blocked = ClusterAccess.driver(registry, cluster).isUserBlockedInAccount(Params.name("user", user),
+        boolean blocked = driver(cluster).isUserBlockedInAccount(Params.name("user", user),
                 Params.name("account", account));
         return new UserBlock(account, user, blocked);
     }
@@ -180,8 +179,7 @@ public class AccountResource {
     @Allow({Role.PLATFORM_ADMIN})
     public UserBlock blockUser(@PathParam("cluster") String cluster, @PathParam("account") String account,
                                @PathParam("user") String user) throws SchedulerException {
-        ClusterAccess.driver(registry, cluster).blockUserInAccount(Params.name("user", user),
-                Params.name("account", account));
+        writer.blockUser(driver(cluster), Params.name("account", account), Params.name("user", user));
         return userBlock(cluster, account, user);
     }
 
@@ -191,8 +189,7 @@ public class AccountResource {
     @Allow({Role.PLATFORM_ADMIN})
     public UserBlock unblockUser(@PathParam("cluster") String cluster, @PathParam("account") String account,
                                  @PathParam("user") String user) throws SchedulerException {
-        ClusterAccess.driver(registry, cluster).unblockUserInAccount(Params.name("user", user),
-                Params.name("account", account));
+        writer.unblockUser(driver(cluster), Params.name("account", account), Params.name("user", user));
         return userBlock(cluster, account, user);
     }
 
@@ -206,5 +203,13 @@ public class AccountResource {
             ea.postEvent(new Event(topic, Map.of(ClusterEvents.CLUSTER, cluster, ClusterEvents.ACCOUNT, account,
                     "partitions", partitions.isEmpty() ? "all" : String.join(",", partitions))));
         }
+    }
+
+    /** The cluster's driver: 404 if the cluster is unknown, 503 while it is offline. */
+    private SchedulerDriver driver(String id) {
+        Cluster c = registry.cluster(id).orElseThrow(() -> ApiException.notFound("CLUSTER_NOT_FOUND",
+                "no cluster '" + id + "'; GET /api/v1/clusters lists them", Map.of("cluster", id)));
+        return c.driver().orElseThrow(() -> new ApiException(503, "CLUSTER_OFFLINE",
+                "cluster '" + id + "' is offline: " + c.offlineReason(), Map.of("cluster", id)));
     }
 }
