@@ -27,7 +27,7 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JSONRequired;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 import org.scow.api.auth.AuthBackend;
 import org.scow.api.auth.AuthException;
-import org.scow.api.scheduler.Names;
+import org.scow.api.scheduler.util.Names;
 import org.scow.api.security.Role;
 import org.scow.api.security.UserRoles;
 import org.scow.rest.support.Allow;

@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 import javax.persistence.EntityManager;
 import javax.persistence.EntityManagerFactory;
 import javax.persistence.PersistenceException;
-import org.scow.api.scheduler.Names;
+import org.scow.api.scheduler.util.Names;
 import org.scow.management.Actor;
 import org.scow.management.AuditLog;
 import org.scow.management.ManagementException;

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import javax.persistence.EntityManager;
 import javax.persistence.TypedQuery;
-import org.scow.api.scheduler.Names;
+import org.scow.api.scheduler.util.Names;
 import org.scow.api.security.Role;
 import org.scow.management.AccountRole;
 import org.scow.management.ManagementException;

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 import org.scow.api.scheduler.ClusterConfig;
-import org.scow.api.scheduler.Names;
+import org.scow.api.scheduler.util.Names;
 import org.scow.api.scheduler.SchedulerException;
 
 /**

@@ -1,4 +1,7 @@
-package org.scow.api.scheduler;
+package org.scow.api.scheduler.util;
+
+import org.scow.api.scheduler.JobSpec;
+import org.scow.api.scheduler.SchedulerException;
 
 /**
  * Turns a {@link JobSpec} into a complete batch script whose directives ({@code #SBATCH}, or a scheduler's own

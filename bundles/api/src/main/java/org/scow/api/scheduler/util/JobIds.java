@@ -1,10 +1,11 @@
-package org.scow.api.scheduler;
+package org.scow.api.scheduler.util;
 
 import java.util.Comparator;
 
 /** Ordering of scheduler job ids such as {@code 42} and {@code 42_7}: numeric where possible. */
-final class JobIds {
-    static final Comparator<String> COMPARATOR = JobIds::compare;
+public final class JobIds {
+    /** Numeric ids ({@code 42}, {@code 42_7}) in numeric order first, then the others by text. */
+    public static final Comparator<String> COMPARATOR = JobIds::compare;
 
     private JobIds() {
     }

@@ -1,5 +1,8 @@
-package org.scow.api.scheduler;
+package org.scow.api.scheduler.util;
 
+import org.scow.api.scheduler.JobField;
+import org.scow.api.scheduler.JobInfo;
+import org.scow.api.scheduler.JobQuery;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;

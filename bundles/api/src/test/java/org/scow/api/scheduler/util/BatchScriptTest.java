@@ -1,8 +1,11 @@
-package org.scow.api.scheduler;
+package org.scow.api.scheduler.util;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import org.scow.api.scheduler.ErrorCode;
+import org.scow.api.scheduler.JobSpec;
+import org.scow.api.scheduler.SchedulerException;
 import java.util.List;
 import org.junit.Test;
 

@@ -1,4 +1,4 @@
-package org.scow.api.scheduler;
+package org.scow.api.scheduler.util;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;

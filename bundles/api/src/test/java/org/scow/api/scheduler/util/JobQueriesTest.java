@@ -1,9 +1,15 @@
-package org.scow.api.scheduler;
+package org.scow.api.scheduler.util;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertSame;
 
+import org.scow.api.scheduler.JobField;
+import org.scow.api.scheduler.JobFilter;
+import org.scow.api.scheduler.JobInfo;
+import org.scow.api.scheduler.JobQuery;
+import org.scow.api.scheduler.JobState;
+import org.scow.api.scheduler.TimeRange;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
@@ -137,7 +143,7 @@ public class JobQueriesTest {
         assertEquals(0, r.totalCount());
     }
 
-    static JobInfo fullJob() {
+    public static JobInfo fullJob() {
         return JobInfo.builder("42_3", JobState.RUNNING).name("n").account("acc").user("u").partition("p")
                 .qos("normal").reason("r").cpusReq(4).memReqMb(1000L).nodesReq(2).gpusReq(1)
                 .timeLimitMinutes(60L).submitTime(T0).startTime(T0.plusSeconds(1)).endTime(T0.plusSeconds(2))
