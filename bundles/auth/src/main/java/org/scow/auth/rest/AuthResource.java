@@ -1,4 +1,8 @@
-package org.scow.auth.internal;
+package org.scow.auth.rest;
+
+import org.scow.auth.internal.AuthService;
+import org.scow.auth.internal.AuthStore;
+import org.scow.auth.internal.SecurityFilter;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;

@@ -1,4 +1,9 @@
-package org.scow.files.internal;
+package org.scow.files.rest;
+
+import org.scow.files.internal.FileEntry;
+import org.scow.files.internal.FileErrors;
+import org.scow.files.internal.RemoteFiles;
+import org.scow.files.internal.RemotePaths;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;

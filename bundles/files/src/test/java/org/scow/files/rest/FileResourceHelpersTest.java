@@ -1,4 +1,7 @@
-package org.scow.files.internal;
+package org.scow.files.rest;
+
+import org.scow.files.internal.FileEntry;
+import org.scow.files.internal.RemotePaths;
 
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
