@@ -253,8 +253,8 @@ test('the main screens work at phone width', async ({ page }) => {
   await shot(page, '16-phone-files');
 });
 
-// Page-load times are measured and reported (timings.txt in the artifacts, quoted in the notes against the
-// issue's "under 1 s on localhost"), not asserted: a timing assertion fails on a busy CI machine, not on a slow page.
+// Page-load times are measured and reported (timings.txt in the artifacts; the target is under 1 s on
+// localhost), not asserted: a timing assertion fails on a busy CI machine, not on a slow page.
 test('the sign-in page and the dashboard load, timed', async ({ browser }) => {
   const loginMs: number[] = [];
   const dashboardMs: number[] = [];

@@ -1,5 +1,6 @@
 package org.scow.loginnode;
 
+import org.osgi.annotation.versioning.ProviderType;
 import java.io.IOException;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
@@ -9,6 +10,7 @@ import org.apache.sshd.sftp.client.SftpClient;
  * to the pool (it stays open until it has been idle for the configured time); never close the session or the SFTP
  * client themselves.
  */
+@ProviderType
 public interface LoginConnection extends AutoCloseable {
     /** The node this session is connected to. */
     LoginNode node();

@@ -1,8 +1,10 @@
 package org.scow.loginnode;
 
+import org.osgi.annotation.versioning.ProviderType;
 import java.util.List;
 
 /** Sessions to a cluster's login nodes as a given Unix user. */
+@ProviderType
 public interface LoginNodeService {
     /**
      * The cluster's login nodes in configuration order.

@@ -6,7 +6,7 @@
  * {@code loginNodes = login0=10.0.0.5:22, login1=10.0.0.6}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.scow.loginnode;
 
 import org.osgi.annotation.bundle.Export;

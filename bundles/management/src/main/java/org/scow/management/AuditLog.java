@@ -1,10 +1,12 @@
 package org.scow.management;
 
+import org.osgi.annotation.versioning.ProviderType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /** Every management and billing operation: who, when, from where, on what, with what, and how it ended. */
+@ProviderType
 public interface AuditLog {
     /** Records one operation in its own transaction; never throws. */
     void record(Actor actor, String operation, String targetType, String target, Map<String, ?> parameters,

@@ -1,5 +1,6 @@
 package org.scow.management;
 
+import org.osgi.annotation.versioning.ProviderType;
 import java.time.Instant;
 import java.util.List;
 
@@ -9,6 +10,7 @@ import java.util.List;
  * balance is at or below its threshold and it is not whitelisted; a user is blocked in an account when an admin
  * blocked them there or they reached their job-charge limit.
  */
+@ProviderType
 public interface ClusterSync {
     /** Compares desired and actual state on one cluster ({@code cluster} non-null) or all online clusters. */
     Report reconcile(String cluster);

@@ -4,7 +4,7 @@
  * {@link org.scow.management.BlockFacts}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.scow.management;
 
 import org.osgi.annotation.bundle.Export;

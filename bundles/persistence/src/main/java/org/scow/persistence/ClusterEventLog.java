@@ -1,9 +1,11 @@
 package org.scow.persistence;
 
+import org.osgi.annotation.versioning.ProviderType;
 import java.time.Instant;
 import java.util.List;
 
 /** Durable history of cluster events (online, offline, blocks, ...), newest first. */
+@ProviderType
 public interface ClusterEventLog {
 
     /** Appends an event and returns it with its id. */

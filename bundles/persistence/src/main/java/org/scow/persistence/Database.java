@@ -1,5 +1,6 @@
 package org.scow.persistence;
 
+import org.osgi.annotation.versioning.ProviderType;
 import java.util.List;
 
 /**
@@ -7,6 +8,7 @@ import java.util.List;
  * Liquibase changelog through {@link #migrate} before it registers its repositories, and uses its own persistence
  * unit on the same DataSource ({@code osgi:service/javax.sql.DataSource/(osgi.jndi.service.name=scow)}).
  */
+@ProviderType
 public interface Database {
     /** Database product and version, e.g. "PostgreSQL 15.19". */
     String product();

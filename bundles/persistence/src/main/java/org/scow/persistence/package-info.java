@@ -3,7 +3,7 @@
  * repositories in this package become available once it is current.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.scow.persistence;
 
 import org.osgi.annotation.bundle.Export;

@@ -19,7 +19,7 @@ import org.scow.api.scheduler.JobState;
 import org.scow.api.scheduler.Partition;
 
 /**
- * The issue's acceptance test: blocks live in Slurm's accounting database, so they survive a full restart of
+ * Blocks live in Slurm's accounting database, so they survive a full restart of
  * Slurm ({@code slurm-down.sh} + {@code slurm-up.sh}: slurmctld, slurmdbd and every slurmd), unlike SCOW's runtime
  * {@code AllowAccounts} edits. Covers the whole-account block, a partition block and a user block.
  */

@@ -1,9 +1,11 @@
 package org.scow.api.auth;
 
+import org.osgi.annotation.versioning.ConsumerType;
 import java.util.Optional;
 import java.util.Set;
 
 /** A directory of users that can check credentials and, depending on {@link #capabilities()}, manage users. */
+@ConsumerType
 public interface AuthBackend {
     /** Service property naming the backend type, e.g. {@code builtin} or {@code ldap}. */
     String BACKEND_TYPE = "scow.auth.type";

@@ -4,7 +4,7 @@
  * {@value org.scow.api.auth.AuthBackend#BACKEND_TYPE}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.scow.api.auth;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,10 +1,12 @@
 package org.scow.api.cluster;
 
+import org.osgi.annotation.versioning.ProviderType;
 import java.time.Instant;
 import java.util.Optional;
 import org.scow.api.scheduler.SchedulerDriver;
 
 /** One configured cluster. */
+@ProviderType
 public interface Cluster {
     /** Platform-wide id, e.g. {@code hpc01}. */
     String id();

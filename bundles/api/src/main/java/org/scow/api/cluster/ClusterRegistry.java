@@ -1,5 +1,6 @@
 package org.scow.api.cluster;
 
+import org.osgi.annotation.versioning.ProviderType;
 import java.util.List;
 import java.util.Optional;
 
@@ -7,6 +8,7 @@ import java.util.Optional;
  * The configured clusters. A cluster is configured by a factory configuration of PID {@value #FACTORY_PID}
  * ({@code etc/org.scow.cluster-<id>.cfg}) and is online while a driver of its type is installed.
  */
+@ProviderType
 public interface ClusterRegistry {
     /** Factory PID of cluster configurations. */
     String FACTORY_PID = "org.scow.cluster";

@@ -3,7 +3,7 @@
  * topics it and the drivers publish ({@link org.scow.api.cluster.ClusterEvents}).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.scow.api.cluster;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,11 +1,17 @@
 package org.scow.api.health;
 
+import org.osgi.annotation.versioning.ConsumerType;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
-/** One aspect of the platform's health, e.g. the database or the clusters. Must answer within a second. */
+/**
+ * One aspect of the platform's health, e.g. the database or the clusters. Bundles register it as an OSGi service;
+ * {@code GET /api/v1/health} and {@code scow:health} run every registered check and report the worst status. A check
+ * must answer within a second and should not throw (a check that throws counts as DOWN).
+ */
+@ConsumerType
 public interface HealthCheck {
     /** Short stable name, e.g. {@code database}. */
     String name();
@@ -23,17 +29,26 @@ public interface HealthCheck {
             details = Map.copyOf(details);
         }
 
+        /** UP with a message and details. */
         public static Result up(String message, Map<String, Object> details) {
             return new Result(Status.UP, message, details);
         }
 
+        /** DOWN with a message and no details. */
         public static Result down(String message) {
             return new Result(Status.DOWN, message, Map.of());
         }
     }
 
     /** Ordered from best to worst. */
-    enum Status { UP, DEGRADED, DOWN }
+    enum Status {
+        /** Working. */
+        UP,
+        /** Working, but with a problem an admin should see. */
+        DEGRADED,
+        /** Not working. */
+        DOWN
+    }
 
     /** The outcome of every check, keyed by check name, and the worst status among them. */
     record Report(Status status, Map<String, Result> checks) {

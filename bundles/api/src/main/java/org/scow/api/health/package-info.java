@@ -3,7 +3,7 @@
  * {@code scow:health} command report them all.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.scow.api.health;
 
 import org.osgi.annotation.bundle.Export;

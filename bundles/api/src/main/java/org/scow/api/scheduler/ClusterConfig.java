@@ -16,6 +16,7 @@ public record ClusterConfig(String id, String displayName, String driverType, Ma
         settings = Map.copyOf(settings);
     }
 
+    /** A setting, if present and not blank. */
     public Optional<String> setting(String key) {
         return Optional.ofNullable(settings.get(key)).filter(s -> !s.isBlank());
     }

@@ -1,5 +1,6 @@
 package org.scow.api.scheduler;
 
+import org.scow.api.scheduler.util.JobIds;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;

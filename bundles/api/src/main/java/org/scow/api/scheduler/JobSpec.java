@@ -1,5 +1,6 @@
 package org.scow.api.scheduler;
 
+import org.scow.api.scheduler.util.Names;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package org.scow.api.scheduler;
 
+import org.osgi.annotation.versioning.ConsumerType;
 import java.util.List;
 import java.util.Set;
 
@@ -11,6 +12,7 @@ import java.util.Set;
  * account (or user in an account) cannot submit new jobs; what happens to its pending and running jobs is the
  * driver's documented policy.
  */
+@ConsumerType
 public interface SchedulerDriver extends AutoCloseable {
 
     /** Type, scheduler version and implemented optional features. Does not contact the scheduler. */

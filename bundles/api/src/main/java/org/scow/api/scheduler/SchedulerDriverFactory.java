@@ -1,10 +1,13 @@
 package org.scow.api.scheduler;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 /**
  * Registered as an OSGi service by each driver bundle, with the service property {@value #DRIVER_TYPE}. The platform
  * calls {@link #create} once for every configured cluster of that type, and {@link SchedulerDriver#close()} when the
  * cluster's configuration is removed or this factory goes away.
  */
+@ConsumerType
 public interface SchedulerDriverFactory {
     /** Service property naming the driver type, e.g. {@code crane} or {@code slurm}. */
     String DRIVER_TYPE = "scow.driver.type";

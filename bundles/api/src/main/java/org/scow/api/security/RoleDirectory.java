@@ -1,9 +1,11 @@
 package org.scow.api.security;
 
+import org.osgi.annotation.versioning.ProviderType;
 import java.util.Optional;
 import java.util.Set;
 
 /** Answers who a user is to the platform. Implemented by the management bundle; must answer from its database. */
+@ProviderType
 public interface RoleDirectory {
     /** The user's roles, or empty if the platform does not know the user. */
     Optional<UserRoles> rolesOf(String userId);

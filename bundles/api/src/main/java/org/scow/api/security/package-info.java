@@ -4,7 +4,7 @@
  * implements the directory; authentication and authorization use it.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.scow.api.security;
 
 import org.osgi.annotation.bundle.Export;

@@ -6,6 +6,7 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
+import org.scow.api.scheduler.util.JobQueriesTest;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;

@@ -6,6 +6,7 @@ import javax.persistence.Convert;
 import javax.persistence.Entity;
 import javax.persistence.Id;
 import javax.persistence.Table;
+import org.scow.persistence.InstantConverter;
 
 /** One app session: the job it is, and its final status once it ended. */
 @Entity

@@ -34,7 +34,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.scow.api.auth.AuthBackend;
 import org.scow.api.auth.AuthException;
 import org.scow.api.auth.UserIdentity;
-import org.scow.api.scheduler.Names;
+import org.scow.api.scheduler.util.Names;
 import org.scow.api.security.Role;
 import org.scow.api.security.RoleDirectory;
 import org.scow.api.security.SystemAccountPolicy;

@@ -20,7 +20,7 @@ import org.scow.api.auth.AuthBackend;
 import org.scow.api.auth.AuthException;
 import org.scow.api.auth.NewUser;
 import org.scow.api.auth.UserIdentity;
-import org.scow.api.scheduler.Names;
+import org.scow.api.scheduler.util.Names;
 import org.scow.persistence.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

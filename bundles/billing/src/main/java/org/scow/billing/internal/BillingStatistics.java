@@ -16,6 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.persistence.EntityManager;
+import javax.persistence.EntityManagerFactory;
+import org.scow.billing.Scope;
+import org.scow.billing.StatisticsReport;
+import org.scow.billing.StatisticsReport.Day;
+import org.scow.billing.StatisticsReport.TopAccount;
 import javax.persistence.TypedQuery;
 import org.scow.management.ManagementException;
 import org.scow.management.ManagementService;
@@ -26,30 +31,20 @@ import org.scow.management.Model;
  * adjustment records), payments to accounts and tenants, finished jobs and their core-hours, new users and accounts;
  * and the accounts charged most.
  */
-public class BillingStatistics {
+final class BillingStatistics {
     /** Longest range of one report. */
     public static final Duration MAX_RANGE = Duration.ofDays(366);
 
-    public record Day(LocalDate date, BigDecimal charges, BigDecimal payments, long jobs, BigDecimal coreHours,
-                      long newUsers, long newAccounts) {
-    }
-
-    public record TopAccount(String account, String tenant, BigDecimal charges, long jobs) {
-    }
-
-    public record Report(Instant from, Instant to, List<Day> daily, List<TopAccount> topAccounts) {
-    }
-
-    private final BillingStore store;
+    private final EntityManagerFactory emf;
     private final ManagementService management;
 
-    public BillingStatistics(BillingStore store, ManagementService management) {
-        this.store = store;
+    BillingStatistics(EntityManagerFactory emf, ManagementService management) {
+        this.emf = emf;
         this.management = management;
     }
 
     /** [from, to) by UTC day; {@code top} accounts by charges (1..100). */
-    public Report report(Scope scope, Instant from, Instant to, int top) {
+    public StatisticsReport report(Scope scope, Instant from, Instant to, int top) {
         if (from == null || to == null) {
             throw ManagementException.invalid(from == null ? "from" : "to", "is required");
         }
@@ -68,7 +63,7 @@ public class BillingStatistics {
         }
         Map<String, TopAcc> accounts = new HashMap<>();
         boolean noAccounts = scope.accounts() != null && scope.accounts().isEmpty();
-        read(store.emf(), em -> {
+        read(emf, em -> {
             if (!noAccounts) {
                 for (Object[] r : query(em, "SELECT r.chargedAt, r.amount, r.target FROM ChargeRecordEntity r "
                         + "WHERE r.targetType = 'ACCOUNT' AND r.chargedAt >= :from AND r.chargedAt < :to"
@@ -111,7 +106,7 @@ public class BillingStatistics {
                         : tenants.computeIfAbsent(e.getKey(), k -> management.account(k).map(Model.Account::tenant)
                         .orElse(null)), e.getValue().charges, e.getValue().jobs))
                 .toList();
-        return new Report(from, to, daily, best);
+        return new StatisticsReport(from, to, daily, best);
     }
 
     private static void payments(EntityManager em, Scope scope, Instant from, Instant to, Map<LocalDate, Acc> days) {

@@ -10,6 +10,7 @@ import javax.persistence.GenerationType;
 import javax.persistence.Id;
 import javax.persistence.Table;
 import javax.persistence.TableGenerator;
+import org.scow.persistence.InstantConverter;
 
 @Entity
 @Table(name = "bill_charge_record")

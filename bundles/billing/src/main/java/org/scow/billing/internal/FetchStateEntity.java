@@ -9,6 +9,7 @@ import javax.persistence.GeneratedValue;
 import javax.persistence.GenerationType;
 import javax.persistence.Id;
 import javax.persistence.Table;
+import org.scow.persistence.InstantConverter;
 
 /** Per cluster: the end time up to which finished jobs were fetched. Locked while a page is stored. */
 @Entity

@@ -7,6 +7,7 @@ import javax.persistence.Convert;
 import javax.persistence.Entity;
 import javax.persistence.Id;
 import javax.persistence.Table;
+import org.scow.persistence.InstantConverter;
 
 /**
  * A money write done under an {@code Idempotency-Key}: the key (per acting user), a fingerprint of the request and

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import javax.persistence.EntityManager;
+import org.scow.billing.Balance;
 import org.scow.management.ManagementException;
 
 /**
@@ -52,7 +53,7 @@ final class IdempotencyKeys {
     }
 
     /** The remembered answer of an earlier write under this key; 422 when that write asked for something else. */
-    static Optional<BillingStore.Balance> replay(EntityManager em, String actor, String key, String fingerprint) {
+    static Optional<Balance> replay(EntityManager em, String actor, String key, String fingerprint) {
         IdempotencyEntity e = em.find(IdempotencyEntity.class, id(actor, key));
         if (e == null) {
             return Optional.empty();
@@ -62,13 +63,13 @@ final class IdempotencyKeys {
                     + "request (" + e.operation + " on " + e.targetType.toLowerCase() + " '" + e.target + "'); use "
                     + "a new key for a new payment or charge", Map.of("field", HEADER));
         }
-        return Optional.of(new BillingStore.Balance(e.targetType, e.target, e.resultBalance, e.resultThreshold,
+        return Optional.of(new Balance(e.targetType, e.target, e.resultBalance, e.resultThreshold,
                 e.resultBelow));
     }
 
     /** Remembers a write's answer, inside the write's own transaction. */
     static void remember(EntityManager em, String actor, String key, String operation, String fingerprint,
-                         BillingStore.Balance result, Instant now) {
+                         Balance result, Instant now) {
         IdempotencyEntity e = new IdempotencyEntity();
         e.idKey = id(actor, key);
         e.operation = operation;

@@ -10,6 +10,7 @@ import javax.persistence.GenerationType;
 import javax.persistence.Id;
 import javax.persistence.Table;
 import javax.persistence.TableGenerator;
+import org.scow.persistence.InstantConverter;
 
 /** A finished job as fetched from its cluster, with its computed charges. Unique per (cluster, job id). */
 @Entity

@@ -30,13 +30,13 @@ public class JobFetcher {
     public record Result(String cluster, int repaired, int fetched, int stored, int charged, Instant watermark) {
     }
 
-    private final BillingStore store;
+    private final JobCharging store;
     private final Clock clock;
     private final int pageSize;
     private final Duration overlap;
     private volatile Hook hook = (c, s) -> { };
 
-    public JobFetcher(BillingStore store, Clock clock, int pageSize, Duration overlap) {
+    JobFetcher(JobCharging store, Clock clock, int pageSize, Duration overlap) {
         if (pageSize < 1 || pageSize > JobQuery.MAX_PAGE_SIZE) {
             throw new IllegalArgumentException("page size must be 1.." + JobQuery.MAX_PAGE_SIZE);
         }

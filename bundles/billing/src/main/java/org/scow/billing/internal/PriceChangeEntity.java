@@ -10,6 +10,7 @@ import javax.persistence.GenerationType;
 import javax.persistence.Id;
 import javax.persistence.Table;
 import javax.persistence.TableGenerator;
+import org.scow.persistence.InstantConverter;
 
 /** A retroactive price for the jobs of one price key that ended in [validFrom, validTo). Tenant null: default table. */
 @Entity

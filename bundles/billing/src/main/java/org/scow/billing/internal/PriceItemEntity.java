@@ -9,6 +9,7 @@ import javax.persistence.GeneratedValue;
 import javax.persistence.GenerationType;
 import javax.persistence.Id;
 import javax.persistence.Table;
+import org.scow.persistence.InstantConverter;
 
 /** An immutable price: a new price for the same key is a new item with a later validFrom. Tenant null: the platform's default table. */
 @Entity

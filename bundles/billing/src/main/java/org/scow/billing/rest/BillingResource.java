@@ -30,12 +30,18 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JSONRequired;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
-import org.scow.billing.internal.AmountStrategy;
-import org.scow.billing.internal.BillingComponent;
-import org.scow.billing.internal.BillingStore;
-import org.scow.billing.internal.BillingStore.Balance;
-import org.scow.billing.internal.BillingStatistics;
-import org.scow.billing.internal.Scope;
+import org.scow.billing.Adjustment;
+import org.scow.billing.AmountStrategy;
+import org.scow.billing.Balance;
+import org.scow.billing.BillingService;
+import org.scow.billing.Charge;
+import org.scow.billing.Payment;
+import org.scow.billing.Price;
+import org.scow.billing.PriceChange;
+import org.scow.billing.Scope;
+import org.scow.billing.StatisticsReport;
+import org.scow.billing.StoredJob;
+import org.scow.billing.UserLimit;
 import org.scow.management.Actor;
 import org.scow.management.ManagementException;
 import org.scow.management.ManagementService;
@@ -61,7 +67,7 @@ import org.scow.rest.support.Params;
         + "Finance roles move money; account owners/admins see their account's balance and limits.")
 public class BillingResource {
     @Reference
-    private BillingComponent billing;
+    private BillingService billing;
     @Reference
     private ManagementService management;
 
@@ -111,16 +117,12 @@ public class BillingResource {
         return new Actor(user, ip);
     }
 
-    private BillingStore store() {
-        return billing.store();
-    }
-
     @GET
     @Path("prices")
     @Operation(summary = "Items of the default price table, or of a tenant's (tenant=...), history included")
     @Authenticated
-    public List<BillingStore.Price> prices(@QueryParam("tenant") String tenant) {
-        return store().prices(blank(tenant));
+    public List<Price> prices(@QueryParam("tenant") String tenant) {
+        return billing.prices(blank(tenant));
     }
 
     @POST
@@ -132,7 +134,7 @@ public class BillingResource {
         Params.body(body);
         AmountStrategy amount = body.amount() == null ? null
                 : Params.enumValue("amount", body.amount(), AmountStrategy.class);
-        return Response.status(201).entity(store().addPrice(actor(), blank(body.tenant()), body.cluster(),
+        return Response.status(201).entity(billing.addPrice(actor(), blank(body.tenant()), body.cluster(),
                 body.partition(), blank(body.qos()), body.price(), amount, body.validFrom(), body.comment())).build();
     }
 
@@ -149,7 +151,7 @@ public class BillingResource {
     @Operation(summary = "An account's balance and effective block threshold")
     @Allow({Role.ACCOUNT_OWNER, Role.ACCOUNT_ADMIN, Role.TENANT_ADMIN, Role.TENANT_FINANCE, Role.PLATFORM_FINANCE})
     public Balance accountBalance(@PathParam("account") String account) {
-        return store().balance(BillingStore.ACCOUNT, account);
+        return billing.balance(BillingService.ACCOUNT, account);
     }
 
     @GET
@@ -157,7 +159,7 @@ public class BillingResource {
     @Operation(summary = "A tenant's balance and its accounts' default threshold")
     @Allow({Role.TENANT_ADMIN, Role.TENANT_FINANCE, Role.PLATFORM_FINANCE})
     public Balance tenantBalance(@PathParam("tenant") String tenant) {
-        return store().balance(BillingStore.TENANT, tenant);
+        return billing.balance(BillingService.TENANT, tenant);
     }
 
     @POST
@@ -168,7 +170,7 @@ public class BillingResource {
     public Balance payAccount(@PathParam("account") String account, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
                               PaymentRequest body) {
         Params.body(body);
-        return store().pay(actor(), BillingStore.ACCOUNT, account, body.amount(), body.method(), body.comment(), idempotencyKey);
+        return billing.pay(actor(), BillingService.ACCOUNT, account, body.amount(), body.method(), body.comment(), idempotencyKey);
     }
 
     @POST
@@ -178,7 +180,7 @@ public class BillingResource {
     public Balance payTenant(@PathParam("tenant") String tenant, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
                               PaymentRequest body) {
         Params.body(body);
-        return store().pay(actor(), BillingStore.TENANT, tenant, body.amount(), body.method(), body.comment(), idempotencyKey);
+        return billing.pay(actor(), BillingService.TENANT, tenant, body.amount(), body.method(), body.comment(), idempotencyKey);
     }
 
     @POST
@@ -188,7 +190,7 @@ public class BillingResource {
     public Balance chargeAccount(@PathParam("account") String account, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
                               ChargeRequest body) {
         Params.body(body);
-        return store().charge(actor(), BillingStore.ACCOUNT, account, body.amount(), body.comment(), idempotencyKey);
+        return billing.charge(actor(), BillingService.ACCOUNT, account, body.amount(), body.comment(), idempotencyKey);
     }
 
     @POST
@@ -198,7 +200,7 @@ public class BillingResource {
     public Balance chargeTenant(@PathParam("tenant") String tenant, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
                               ChargeRequest body) {
         Params.body(body);
-        return store().charge(actor(), BillingStore.TENANT, tenant, body.amount(), body.comment(), idempotencyKey);
+        return billing.charge(actor(), BillingService.TENANT, tenant, body.amount(), body.comment(), idempotencyKey);
     }
 
     @PUT
@@ -207,7 +209,7 @@ public class BillingResource {
     @Allow({Role.TENANT_ADMIN, Role.TENANT_FINANCE})
     public Balance accountThreshold(@PathParam("account") String account, ThresholdRequest body) {
         Params.body(body);
-        return store().setAccountThreshold(actor(), account, body.threshold());
+        return billing.setAccountThreshold(actor(), account, body.threshold());
     }
 
     @PUT
@@ -216,7 +218,7 @@ public class BillingResource {
     @Allow({Role.TENANT_ADMIN, Role.TENANT_FINANCE})
     public Balance tenantThreshold(@PathParam("tenant") String tenant, ThresholdRequest body) {
         Params.body(body);
-        return store().setTenantAccountThreshold(actor(), tenant, body.threshold());
+        return billing.setTenantAccountThreshold(actor(), tenant, body.threshold());
     }
 
     /**
@@ -283,7 +285,7 @@ public class BillingResource {
         Scope scope = scope(tenant, account, null);
         Instant f = Params.instant("from", from);
         Instant t = Params.instant("to", to);
-        PageQuery<BillingStore.Payment> page = (o, l) -> store().payments(scope, blank(targetType), blank(target),
+        PageQuery<Payment> page = (o, l) -> billing.payments(scope, blank(targetType), blank(target),
                 f, t, o, l);
         return listOrCsv(format, offset, limit, page, "payments.csv", List.of("id", "targetType", "target", "amount",
                 "method", "comment", "actor", "sourceIp", "paidAt"), p -> List.of(p.id(), p.targetType(), p.target(),
@@ -304,7 +306,7 @@ public class BillingResource {
         Scope scope = scope(tenant, account, user);
         Instant f = Params.instant("from", from);
         Instant t = Params.instant("to", to);
-        PageQuery<BillingStore.Charge> page = (o, l) -> store().charges(scope, blank(targetType), blank(target), f,
+        PageQuery<Charge> page = (o, l) -> billing.charges(scope, blank(targetType), blank(target), f,
                 t, o, l);
         return listOrCsv(format, offset, limit, page, "charges.csv", List.of("id", "targetType", "target", "account",
                 "user", "amount", "kind", "cluster", "jobId", "comment", "chargedAt"), c -> List.of(c.id(),
@@ -326,7 +328,7 @@ public class BillingResource {
         Scope scope = scope(tenant, account, user);
         Instant f = Params.instant("from", from);
         Instant t = Params.instant("to", to);
-        PageQuery<BillingStore.StoredJob> page = (o, l) -> store().jobs(scope, blank(cluster), null, f, t, o, l);
+        PageQuery<StoredJob> page = (o, l) -> billing.jobs(scope, blank(cluster), null, f, t, o, l);
         return listOrCsv(format, offset, limit, page, "jobs.csv", List.of("cluster", "jobId", "account", "tenant",
                 "user", "partition", "qos", "state", "endTime", "elapsedSeconds", "accountCharge", "tenantCharge",
                 "chargeState"), j -> List.of(j.cluster(), j.jobId(), nz(j.account()), nz(j.tenant()), nz(j.user()),
@@ -341,7 +343,7 @@ public class BillingResource {
             + "the records: platform roles everything (or tenant=/account=/user=), tenant roles their tenant, "
             + "account owners their accounts")
     @Allow({Role.PLATFORM_FINANCE, Role.TENANT_FINANCE, Role.TENANT_ADMIN, Role.ACCOUNT_OWNER})
-    public BillingStatistics.Report statistics(@QueryParam("from") String from, @QueryParam("to") String to,
+    public StatisticsReport statistics(@QueryParam("from") String from, @QueryParam("to") String to,
                                                @QueryParam("tenant") String tenant,
                                                @QueryParam("account") String account,
                                                @QueryParam("user") String user, @QueryParam("top") String top) {
@@ -349,7 +351,7 @@ public class BillingResource {
         Instant f = Params.instant("from", from);
         Instant end = t != null ? t : Instant.now();
         Integer n = Params.integer("top", top, 1, 100);
-        return new BillingStatistics(store(), management).report(scope(tenant, account, user),
+        return billing.statistics(scope(tenant, account, user),
                 f != null ? f : end.minus(java.time.Duration.ofDays(30)), end, n == null ? 10 : n);
     }
 
@@ -362,7 +364,7 @@ public class BillingResource {
         Params.body(body);
         AmountStrategy amount = body.amount() == null ? null
                 : Params.enumValue("amount", body.amount(), AmountStrategy.class);
-        return Response.status(201).entity(store().changePriceRetroactively(actor(), blank(body.tenant()),
+        return Response.status(201).entity(billing.changePriceRetroactively(actor(), blank(body.tenant()),
                 body.cluster(), body.partition(), blank(body.qos()), body.price(), amount, body.from(), body.to(),
                 body.comment())).build();
     }
@@ -371,8 +373,8 @@ public class BillingResource {
     @Path("price-changes")
     @Operation(summary = "Retroactive price changes, newest first")
     @Allow({Role.PLATFORM_FINANCE})
-    public List<BillingStore.PriceChange> priceChanges() {
-        return store().priceChanges();
+    public List<PriceChange> priceChanges() {
+        return billing.priceChanges();
     }
 
     @POST
@@ -380,14 +382,14 @@ public class BillingResource {
     @Operation(summary = "Apply a retroactive price change again, e.g. to jobs charged since; adds nothing for jobs "
             + "it already adjusted")
     @Allow({Role.PLATFORM_FINANCE})
-    public BillingStore.Adjustment applyPriceChange(@PathParam("id") String id) {
+    public Adjustment applyPriceChange(@PathParam("id") String id) {
         long n;
         try {
             n = Long.parseLong(id.trim());
         } catch (NumberFormatException e) {
             throw ManagementException.invalid("id", "must be a whole number, was '" + id + "'");
         }
-        return store().applyPriceChange(actor(), n);
+        return billing.applyPriceChange(actor(), n);
     }
 
     /** One page of records at (offset, limit). */
@@ -425,37 +427,37 @@ public class BillingResource {
     @Path("accounts/{account}/users/{user}/charge-limit")
     @Operation(summary = "A user's job-charge limit in an account and what they used")
     @Allow({Role.ACCOUNT_OWNER, Role.ACCOUNT_ADMIN, Role.TENANT_ADMIN})
-    public BillingStore.UserLimit limit(@PathParam("account") String account, @PathParam("user") String user) {
-        return store().userLimit(account, user);
+    public UserLimit limit(@PathParam("account") String account, @PathParam("user") String user) {
+        return billing.userLimit(account, user);
     }
 
     @PUT
     @Path("accounts/{account}/users/{user}/charge-limit")
     @Operation(summary = "Set a user's job-charge limit in an account (blocked there once used reaches it)")
     @Allow({Role.ACCOUNT_OWNER, Role.ACCOUNT_ADMIN, Role.TENANT_ADMIN})
-    public BillingStore.UserLimit setLimit(@PathParam("account") String account, @PathParam("user") String user,
+    public UserLimit setLimit(@PathParam("account") String account, @PathParam("user") String user,
                                            LimitRequest body) {
         Params.body(body);
         requireOutranks(account, user);
-        return store().setUserLimit(actor(), account, user, body.limit());
+        return billing.setUserLimit(actor(), account, user, body.limit());
     }
 
     @DELETE
     @Path("accounts/{account}/users/{user}/charge-limit")
     @Operation(summary = "Remove a user's job-charge limit (unblocks them if it blocked them)")
     @Allow({Role.ACCOUNT_OWNER, Role.ACCOUNT_ADMIN, Role.TENANT_ADMIN})
-    public BillingStore.UserLimit cancelLimit(@PathParam("account") String account, @PathParam("user") String user) {
+    public UserLimit cancelLimit(@PathParam("account") String account, @PathParam("user") String user) {
         requireOutranks(account, user);
-        return store().cancelUserLimit(actor(), account, user);
+        return billing.cancelUserLimit(actor(), account, user);
     }
 
     @POST
     @Path("accounts/{account}/users/{user}/charge-limit/reset")
     @Operation(summary = "Reset what a user used against their limit to zero")
     @Allow({Role.ACCOUNT_OWNER, Role.ACCOUNT_ADMIN, Role.TENANT_ADMIN})
-    public BillingStore.UserLimit resetLimit(@PathParam("account") String account, @PathParam("user") String user) {
+    public UserLimit resetLimit(@PathParam("account") String account, @PathParam("user") String user) {
         requireOutranks(account, user);
-        return store().resetUserUsage(actor(), account, user);
+        return billing.resetUserUsage(actor(), account, user);
     }
 
     @POST

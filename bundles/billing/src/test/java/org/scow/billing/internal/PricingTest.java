@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.Test;
 import org.scow.api.scheduler.Partition;
+import org.scow.billing.AmountStrategy;
 import org.scow.management.ManagementException;
 
 /** Price selection, amount strategies, rounding and the minimum charge; money validation. */

@@ -5,7 +5,7 @@ import java.util.Dictionary;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.scow.api.scheduler.ClusterConfig;
-import org.scow.api.scheduler.Names;
+import org.scow.api.scheduler.util.Names;
 
 /**
  * Reads one {@code etc/org.scow.cluster-<name>.cfg}: {@code id}, {@code displayName}, {@code driver} and any number of

@@ -12,13 +12,13 @@ import org.apache.sshd.sftp.client.SftpClient;
  * @param mode        permission bits as {@code rwxr-x---}
  */
 public record FileEntry(String name, String type, long size, String modifiedAt, String mode) {
-    static FileEntry of(String name, SftpClient.Attributes a) {
+    public static FileEntry of(String name, SftpClient.Attributes a) {
         String type = a.isSymbolicLink() ? "LINK" : a.isDirectory() ? "DIR" : a.isRegularFile() ? "FILE" : "OTHER";
         return new FileEntry(name, type, a.getSize(),
                 a.getModifyTime() == null ? null : a.getModifyTime().toInstant().toString(), mode(a.getPermissions()));
     }
 
-    static String mode(int perms) {
+    public static String mode(int perms) {
         String chars = "rwxrwxrwx";
         StringBuilder s = new StringBuilder(9);
         for (int i = 0; i < 9; i++) {

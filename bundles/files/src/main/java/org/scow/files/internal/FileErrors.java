@@ -8,11 +8,11 @@ import org.scow.loginnode.LoginNodeException;
 import org.scow.rest.support.ApiException;
 
 /** SFTP and login-node failures as API errors with a message in words. */
-final class FileErrors {
+public final class FileErrors {
     private FileErrors() {
     }
 
-    static ApiException of(LoginNodeException e, String cluster) {
+    public static ApiException of(LoginNodeException e, String cluster) {
         return switch (e.reason()) {
             case UNKNOWN_CLUSTER -> ApiException.notFound("CLUSTER_NOT_FOUND", e.getMessage(), Map.of("cluster", cluster));
             case NOT_CONFIGURED, UNKNOWN_NODE -> new ApiException(409, "NO_LOGIN_NODE", e.getMessage(),
@@ -23,7 +23,7 @@ final class FileErrors {
         };
     }
 
-    static ApiException of(IOException e, String path) {
+    public static ApiException of(IOException e, String path) {
         if (e instanceof SftpException s) {
             switch (s.getStatus()) {
                 case SftpConstants.SSH_FX_NO_SUCH_FILE, SftpConstants.SSH_FX_NO_SUCH_PATH:
@@ -48,11 +48,11 @@ final class FileErrors {
                 + e.getMessage(), Map.of("path", path));
     }
 
-    static ApiException notFound(String path) {
+    public static ApiException notFound(String path) {
         return ApiException.notFound("FILE_NOT_FOUND", "no such file or directory: " + path, Map.of("path", path));
     }
 
-    static ApiException exists(String path) {
+    public static ApiException exists(String path) {
         return new ApiException(409, "FILE_EXISTS", path + " already exists", Map.of("path", path));
     }
 }

@@ -19,14 +19,14 @@ import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 
 /** File operations over one user's SFTP client; every access is the login node's decision for that user. */
-final class RemoteFiles {
-    static final int BUFFER = 64 * 1024;
+public final class RemoteFiles {
+    public static final int BUFFER = 64 * 1024;
 
     private RemoteFiles() {
     }
 
     /** Attributes without following a final symbolic link, or null if nothing is there. */
-    static SftpClient.Attributes lstatOrNull(SftpClient sftp, String path) throws IOException {
+    public static SftpClient.Attributes lstatOrNull(SftpClient sftp, String path) throws IOException {
         try {
             return sftp.lstat(path);
         } catch (SftpException e) {
@@ -38,7 +38,7 @@ final class RemoteFiles {
     }
 
     /** Every entry of the directory except . and .. (one SFTP READDIR round trip per batch of about 100). */
-    static List<FileEntry> list(SftpClient sftp, String dir) throws IOException {
+    public static List<FileEntry> list(SftpClient sftp, String dir) throws IOException {
         List<FileEntry> entries = new ArrayList<>();
         // handle-based, so that errors (permission denied) arrive as SftpException, not wrapped by an iterator
         try (SftpClient.CloseableHandle handle = sftp.openDir(dir)) {
@@ -55,7 +55,7 @@ final class RemoteFiles {
     }
 
     /** Directories first, then by the sort key (name, size, modifiedAt or type; a leading '-' reverses). */
-    static Comparator<FileEntry> order(String sort) {
+    public static Comparator<FileEntry> order(String sort) {
         boolean desc = sort.startsWith("-");
         String key = desc ? sort.substring(1) : sort;
         Comparator<FileEntry> byName = Comparator.comparing(FileEntry::name);
@@ -77,7 +77,7 @@ final class RemoteFiles {
     }
 
     /** Streams {@code length} bytes from {@code offset} with read-ahead. */
-    static InputStream read(SftpClient sftp, String path, long offset, long length) throws IOException {
+    public static InputStream read(SftpClient sftp, String path, long offset, long length) throws IOException {
         SftpClient.CloseableHandle handle = sftp.open(path, OpenMode.Read);
         InputStream in = new SftpInputStreamAsync((AbstractSftpClient) sftp, BUFFER, offset, length, path, handle, true);
         return new FilterInputStream(in) { // the async stream reads ahead past length
@@ -110,7 +110,7 @@ final class RemoteFiles {
     }
 
     /** Writes the stream at {@code offset} with pipelined writes; the file must exist unless {@code create}. */
-    static long writeAt(SftpClient sftp, String path, long offset, InputStream in, long max, boolean create)
+    public static long writeAt(SftpClient sftp, String path, long offset, InputStream in, long max, boolean create)
             throws IOException, TooLarge {
         EnumSet<OpenMode> modes = create ? EnumSet.of(OpenMode.Write, OpenMode.Create) : EnumSet.of(OpenMode.Write);
         long written = 0;
@@ -129,7 +129,7 @@ final class RemoteFiles {
     }
 
     /** Recursive copy; symbolic links are copied as the files they point to are not: they are skipped. */
-    static void copy(SftpClient sftp, String from, String to) throws IOException {
+    public static void copy(SftpClient sftp, String from, String to) throws IOException {
         SftpClient.Attributes a = sftp.lstat(from);
         if (a.isDirectory()) {
             sftp.mkdir(to);
@@ -149,7 +149,7 @@ final class RemoteFiles {
     }
 
     /** Deletes a file, link or directory tree (links are removed, never followed). */
-    static void deleteRecursive(SftpClient sftp, String path) throws IOException {
+    public static void deleteRecursive(SftpClient sftp, String path) throws IOException {
         SftpClient.Attributes a = sftp.lstat(path);
         if (a.isDirectory()) {
             for (FileEntry e : list(sftp, path)) {
@@ -162,7 +162,7 @@ final class RemoteFiles {
     }
 
     /** Writes the directory tree as a zip (links skipped), streaming file by file. */
-    static void zip(SftpClient sftp, String dir, OutputStream target) throws IOException {
+    public static void zip(SftpClient sftp, String dir, OutputStream target) throws IOException {
         ZipOutputStream zip = new ZipOutputStream(target);
         zipDir(sftp, dir, RemotePaths.name(dir).isEmpty() ? "root" : RemotePaths.name(dir), zip);
         zip.finish();
@@ -191,7 +191,7 @@ final class RemoteFiles {
     }
 
     /** A body larger than allowed. */
-    static final class TooLarge extends Exception {
+    public static final class TooLarge extends Exception {
         private static final long serialVersionUID = 1L;
 
         TooLarge(long max) {

@@ -7,12 +7,12 @@ import org.scow.rest.support.ApiException;
  * Access control is the login node's (every operation runs as the user); this only refuses paths whose meaning could
  * surprise.
  */
-final class RemotePaths {
+public final class RemotePaths {
     private RemotePaths() {
     }
 
     /** The path with repeated and trailing slashes removed; 400 naming {@code param} if it is not acceptable. */
-    static String check(String param, String path) {
+    public static String check(String param, String path) {
         if (path == null || path.isEmpty()) {
             throw ApiException.badField(param, "is required");
         }
@@ -39,17 +39,17 @@ final class RemotePaths {
     }
 
     /** The last segment ("" for "/"). */
-    static String name(String normalized) {
+    public static String name(String normalized) {
         return normalized.substring(normalized.lastIndexOf('/') + 1);
     }
 
     /** The parent ("/" for top-level paths and for "/"). */
-    static String parent(String normalized) {
+    public static String parent(String normalized) {
         int i = normalized.lastIndexOf('/');
         return i <= 0 ? "/" : normalized.substring(0, i);
     }
 
-    static String child(String dir, String name) {
+    public static String child(String dir, String name) {
         return dir.endsWith("/") ? dir + name : dir + "/" + name;
     }
 }

@@ -28,7 +28,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.scow.api.auth.AuthBackend;
 import org.scow.api.auth.AuthException;
 import org.scow.api.cluster.ClusterRegistry;
-import org.scow.api.scheduler.Names;
+import org.scow.api.scheduler.util.Names;
 import org.scow.loginnode.LoginConnection;
 import org.scow.loginnode.LoginNode;
 import org.scow.loginnode.LoginNodeException;

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.scow.api.scheduler.Names;
+import org.scow.api.scheduler.util.Names;
 import org.scow.loginnode.LoginNode;
 
 /** Parses a cluster's {@code loginNodes} property: {@code name=host[:port]} or {@code host[:port]}, comma-separated. */

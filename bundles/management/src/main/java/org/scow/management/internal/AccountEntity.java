@@ -10,6 +10,7 @@ import javax.persistence.Id;
 import javax.persistence.JoinColumn;
 import javax.persistence.ManyToOne;
 import javax.persistence.Table;
+import org.scow.persistence.InstantConverter;
 
 @Entity
 @Table(name = "mgmt_account")

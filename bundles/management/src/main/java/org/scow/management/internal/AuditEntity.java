@@ -10,6 +10,7 @@ import javax.persistence.Id;
 import javax.persistence.Table;
 import javax.persistence.TableGenerator;
 import org.scow.management.AuditLog;
+import org.scow.persistence.InstantConverter;
 
 @Entity
 @Table(name = "mgmt_audit")

@@ -92,9 +92,9 @@ public class ClusterImport {
             if (s == null || s.name() == null || s.name().isBlank()) {
                 throw ManagementException.invalid("accounts", "every entry needs a name");
             }
-            ManagementStore.checkName("accounts.name", s.name());
+            Rows.checkName("accounts.name", s.name());
             if (s.owner() != null && !s.owner().isBlank()) {
-                ManagementStore.checkName("accounts.owner", s.owner());
+                Rows.checkName("accounts.owner", s.owner());
             }
             if (!names.add(s.name())) {
                 throw ManagementException.invalid("accounts", "account '" + s.name() + "' is named twice");

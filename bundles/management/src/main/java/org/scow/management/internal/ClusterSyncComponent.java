@@ -37,30 +37,30 @@ public class ClusterSyncComponent implements ClusterSync, EventHandler {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile BlockFacts facts;
 
-    private final ManagementStore store;
+    private final AccountChanges changes;
     private final ClusterSyncService sync;
     private final ScheduledExecutorService executor;
 
     @Activate
     public ClusterSyncComponent(@Reference ClusterRegistry registry, @Reference ManagementService management,
+                                @Reference AccountChanges changes, @Reference ClusterWriter writer,
                                 ManagementComponent.Config config) {
-        this.store = (ManagementStore) management;
-        this.sync = new ClusterSyncService(registry, management, () -> facts, Clock.systemUTC());
+        this.changes = changes;
+        this.sync = new ClusterSyncService(registry, management, () -> facts, Clock.systemUTC(), writer);
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "scow-block-sync");
             t.setDaemon(true);
             return t;
         });
-        store.onAccountChanged(a -> executor.execute(() -> quietly(() -> sync.syncAccount(a))));
-        store.onMemberRemoved((a, u) -> executor.execute(() -> quietly(() -> sync.removeMember(a, u))));
+        changes.listen(a -> executor.execute(() -> quietly(() -> sync.syncAccount(a))),
+                (a, u) -> executor.execute(() -> quietly(() -> sync.removeMember(a, u))));
         long every = Math.max(1, config.reconcileIntervalMinutes());
         executor.scheduleWithFixedDelay(() -> quietly(() -> sync.reconcile(null)), 5, every * 60, TimeUnit.SECONDS);
     }
 
     @Deactivate
     void stop() {
-        store.onAccountChanged(null);
-        store.onMemberRemoved(null);
+        changes.listen(null, null);
         executor.shutdownNow();
     }
 

@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Compares the platform's desired state with each online cluster's actual state, one listing per cluster
- * ({@link SchedulerDriver#allAccounts()}), and repairs the difference with idempotent driver calls.
+ * ({@link SchedulerDriver#allAccounts()}), and repairs the difference with idempotent writes through the one
+ * {@link ClusterWriter}. The desired block state comes from the management model (admin blocks, whitelist) and
+ * from billing's stored money facts ({@link BlockFacts}), read here; billing itself never writes to a cluster.
  */
 public class ClusterSyncService implements ClusterSync {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterSyncService.class);
@@ -34,9 +36,16 @@ public class ClusterSyncService implements ClusterSync {
     private final ManagementService management;
     private final Supplier<BlockFacts> facts;
     private final Clock clock;
+    private final ClusterWriter writer;
 
     public ClusterSyncService(ClusterRegistry registry, ManagementService management, Supplier<BlockFacts> facts,
                               Clock clock) {
+        this(registry, management, facts, clock, new ClusterWriter());
+    }
+
+    public ClusterSyncService(ClusterRegistry registry, ManagementService management, Supplier<BlockFacts> facts,
+                              Clock clock, ClusterWriter writer) {
+        this.writer = writer;
         this.registry = registry;
         this.management = management;
         this.facts = facts;
@@ -74,7 +83,7 @@ public class ClusterSyncService implements ClusterSync {
             }
             checked.add(c.id());
             try {
-                d.removeUserFromAccount(user, account);
+                writer.removeUser(d, account, user);
                 changes.add(new Change(c.id(), account, user, "REMOVE_USER", null));
             } catch (SchedulerException e) {
                 if (e.code() != ErrorCode.USER_NOT_IN_ACCOUNT && e.code() != ErrorCode.ACCOUNT_NOT_FOUND
@@ -133,7 +142,7 @@ public class ClusterSyncService implements ClusterSync {
         boolean actualBlocked;
         if (actual == null) {
             if (!step(changes, cluster, a.name(), null, "CREATE_ACCOUNT",
-                    () -> driver.createAccount(a.name(), a.owner()))) {
+                    () -> writer.createAccount(driver, a.name(), a.owner()))) {
                 return;
             }
             members.put(a.owner(), false);
@@ -145,7 +154,7 @@ public class ClusterSyncService implements ClusterSync {
         for (Member m : a.members()) {
             if (!members.containsKey(m.userId())) {
                 if (step(changes, cluster, a.name(), m.userId(), "ADD_USER",
-                        () -> driver.addUserToAccount(m.userId(), a.name()))) {
+                        () -> writer.addUser(driver, a.name(), m.userId()))) {
                     members.put(m.userId(), false);
                 }
             }
@@ -153,9 +162,9 @@ public class ClusterSyncService implements ClusterSync {
         if (blocked != actualBlocked) {
             step(changes, cluster, a.name(), null, blocked ? "BLOCK_ACCOUNT" : "UNBLOCK_ACCOUNT", () -> {
                 if (blocked) {
-                    driver.blockAccount(a.name());
+                    writer.blockAccount(driver, a.name(), Set.of());
                 } else {
-                    driver.unblockAccount(a.name());
+                    writer.unblockAccount(driver, a.name(), Set.of());
                 }
             });
         }
@@ -165,9 +174,9 @@ public class ClusterSyncService implements ClusterSync {
             if (is != null && is != want) {
                 step(changes, cluster, a.name(), m.userId(), want ? "BLOCK_USER" : "UNBLOCK_USER", () -> {
                     if (want) {
-                        driver.blockUserInAccount(m.userId(), a.name());
+                        writer.blockUser(driver, a.name(), m.userId());
                     } else {
-                        driver.unblockUserInAccount(m.userId(), a.name());
+                        writer.unblockUser(driver, a.name(), m.userId());
                     }
                 });
             }

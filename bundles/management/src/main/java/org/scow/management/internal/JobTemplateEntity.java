@@ -8,6 +8,7 @@ import javax.persistence.GeneratedValue;
 import javax.persistence.GenerationType;
 import javax.persistence.Id;
 import javax.persistence.Table;
+import org.scow.persistence.InstantConverter;
 
 /** A user's saved job form. Every spec field is optional: a template may be a partial draft. */
 @Entity

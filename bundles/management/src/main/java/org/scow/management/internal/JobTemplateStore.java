@@ -11,7 +11,7 @@ import java.util.Map;
 import javax.persistence.EntityManager;
 import javax.persistence.EntityManagerFactory;
 import javax.persistence.PersistenceException;
-import org.scow.api.scheduler.Names;
+import org.scow.api.scheduler.util.Names;
 import org.scow.management.ManagementException;
 import org.scow.persistence.Transactions;
 
@@ -194,7 +194,7 @@ public class JobTemplateStore {
         if (cluster == null || cluster.isBlank()) {
             throw ManagementException.invalid("cluster", "is required");
         }
-        ManagementStore.checkName("cluster", cluster);
+        Rows.checkName("cluster", cluster);
     }
 
     static Spec check(Spec s) {

@@ -1,16 +1,29 @@
 package org.scow.management.internal;
 
+import static org.scow.management.internal.Rows.checkName;
+import static org.scow.management.internal.Rows.checkText;
+import static org.scow.management.internal.Rows.findAccount;
+import static org.scow.management.internal.Rows.findMember;
+import static org.scow.management.internal.Rows.findTenant;
+import static org.scow.management.internal.Rows.findUser;
+import static org.scow.management.internal.Rows.memberships;
+import static org.scow.management.internal.Rows.params;
+import static org.scow.management.internal.Rows.requireAccount;
+import static org.scow.management.internal.Rows.requireMember;
+import static org.scow.management.internal.Rows.requireTenant;
+import static org.scow.management.internal.Rows.requireUser;
+import static org.scow.management.internal.Rows.roles;
+import static org.scow.management.internal.Rows.toAccount;
+import static org.scow.management.internal.Rows.toMember;
+import static org.scow.management.internal.Rows.toTenant;
+import static org.scow.management.internal.Rows.toUser;
+
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -18,14 +31,10 @@ import javax.persistence.EntityManager;
 import javax.persistence.EntityManagerFactory;
 import javax.persistence.PersistenceException;
 import javax.persistence.TypedQuery;
-import org.scow.api.scheduler.Names;
 import org.scow.api.security.Role;
-import org.scow.api.security.RoleDirectory;
 import org.scow.api.security.SystemAccountPolicy;
-import org.scow.api.security.UserRoles;
 import org.scow.management.AccountRole;
 import org.scow.management.Actor;
-import org.scow.management.AuditLog;
 import org.scow.management.ManagementException;
 import org.scow.management.ManagementService;
 import org.scow.management.Model.Account;
@@ -37,15 +46,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The management model on JPA. Each operation runs in one transaction together with its audit entry; a refused or
+ * The management service on JPA: tenants, users, accounts, members, roles, whitelist and admin blocks. Each operation runs in one transaction together with its audit entry; a refused or
  * failed operation rolls back and is audited as FAILURE in a transaction of its own.
  */
-public class ManagementStore implements ManagementService, RoleDirectory, AuditLog {
+public class ManagementStore implements ManagementService {
     private static final Logger LOG = LoggerFactory.getLogger(ManagementStore.class);
-    private static final int MAX_TEXT = 1000;
 
     private final EntityManagerFactory emf;
     private final Clock clock;
+    private final JpaAuditLog audit;
     private volatile Consumer<String> accountChanged = a -> { };
     private volatile java.util.function.BiConsumer<String, String> memberRemoved = (a, u) -> { };
     private volatile SystemAccountPolicy systemAccounts;
@@ -53,6 +62,12 @@ public class ManagementStore implements ManagementService, RoleDirectory, AuditL
     public ManagementStore(EntityManagerFactory emf, Clock clock) {
         this.emf = emf;
         this.clock = clock;
+        this.audit = new JpaAuditLog(emf, clock);
+    }
+
+    /** The audit log this store writes its entries to. */
+    public JpaAuditLog audit() {
+        return audit;
     }
 
     /** The rule that keeps system accounts (root, uids below the minimum) from becoming platform users. */
@@ -122,12 +137,12 @@ public class ManagementStore implements ManagementService, RoleDirectory, AuditL
     @Override
     public List<Tenant> tenants() {
         return read(em -> em.createQuery("SELECT t FROM TenantEntity t ORDER BY t.name", TenantEntity.class)
-                .getResultList().stream().map(ManagementStore::toTenant).toList());
+                .getResultList().stream().map(Rows::toTenant).toList());
     }
 
     @Override
     public Optional<Tenant> tenant(String name) {
-        return read(em -> Optional.ofNullable(findTenant(em, name)).map(ManagementStore::toTenant));
+        return read(em -> Optional.ofNullable(findTenant(em, name)).map(Rows::toTenant));
     }
 
     // ---- users --------------------------------------------------------------------------------------------------
@@ -284,7 +299,7 @@ public class ManagementStore implements ManagementService, RoleDirectory, AuditL
             m.createdAt = now();
             em.persist(m);
             em.flush();
-            return toAccount(em, a);
+            return toAccount(em, a, now());
         });
         changed(name);
         return created;
@@ -292,7 +307,7 @@ public class ManagementStore implements ManagementService, RoleDirectory, AuditL
 
     @Override
     public Optional<Account> account(String name) {
-        return read(em -> Optional.ofNullable(findAccount(em, name)).map(a -> toAccount(em, a)));
+        return read(em -> Optional.ofNullable(findAccount(em, name)).map(a -> toAccount(em, a, now())));
     }
 
     @Override
@@ -310,7 +325,7 @@ public class ManagementStore implements ManagementService, RoleDirectory, AuditL
             Map<Long, List<MemberEntity>> members = em.createQuery(
                             "SELECT m FROM MemberEntity m ORDER BY m.user.userId", MemberEntity.class).getResultList()
                     .stream().collect(Collectors.groupingBy(m -> m.account.id));
-            return accounts.stream().map(a -> toAccount(a, members.getOrDefault(a.id, List.of()))).toList();
+            return accounts.stream().map(a -> toAccount(a, members.getOrDefault(a.id, List.of()), now())).toList();
         });
     }
 
@@ -416,7 +431,7 @@ public class ManagementStore implements ManagementService, RoleDirectory, AuditL
             AccountEntity a = requireAccount(em, account);
             change.accept(a);
             em.flush();
-            return toAccount(em, a);
+            return toAccount(em, a, now());
         });
         changed(account);
         return result;
@@ -442,110 +457,6 @@ public class ManagementStore implements ManagementService, RoleDirectory, AuditL
         return m;
     }
 
-    /** Whether the account is whitelisted now (for the reconciler). */
-    boolean whitelistedNow(Account a) {
-        return a.whitelisted();
-    }
-
-    // ---- role directory -----------------------------------------------------------------------------------------
-
-    @Override
-    public Optional<UserRoles> rolesOf(String userId) {
-        return read(em -> {
-            UserEntity u = findUser(em, userId);
-            if (u == null) {
-                return Optional.empty();
-            }
-            Set<Role> platform = EnumSet.noneOf(Role.class);
-            Set<Role> tenant = EnumSet.noneOf(Role.class);
-            for (UserRoleEntity r : roles(em, u)) {
-                (r.role.scope() == Role.Scope.PLATFORM ? platform : tenant).add(r.role);
-            }
-            Map<String, Role> accounts = new HashMap<>();
-            for (MemberEntity m : memberships(em, u)) {
-                accounts.put(m.account.name, m.role.role());
-            }
-            return Optional.of(new UserRoles(u.userId, u.tenant.name, platform, tenant, accounts));
-        });
-    }
-
-    @Override
-    public Optional<String> tenantOfAccount(String account) {
-        return read(em -> Optional.ofNullable(findAccount(em, account)).map(a -> a.tenant.name));
-    }
-
-    @Override
-    public java.util.Set<String> accountsOfTenant(String tenant) {
-        return read(em -> java.util.Set.copyOf(em.createQuery(
-                "SELECT a.name FROM AccountEntity a WHERE a.tenant.name = :t", String.class)
-                .setParameter("t", tenant).getResultList()));
-    }
-
-    // ---- audit --------------------------------------------------------------------------------------------------
-
-    @Override
-    public void record(Actor actor, String operation, String targetType, String target, Map<String, ?> parameters,
-                       boolean success, String message) {
-        EntityManager em = emf.createEntityManager();
-        try {
-            em.getTransaction().begin();
-            em.persist(audit(actor, operation, targetType, target, parameters, success, message));
-            em.getTransaction().commit();
-        } catch (RuntimeException e) {
-            LOG.error("Could not record audit entry {} {} {}", operation, target, e);
-        } finally {
-            close(em);
-        }
-    }
-
-    @Override
-    public List<Entry> query(Query q) {
-        StringBuilder jpql = new StringBuilder("SELECT a FROM AuditEntity a WHERE 1 = 1");
-        Map<String, Object> p = new LinkedHashMap<>();
-        filter(jpql, p, "actor", q.actor());
-        filter(jpql, p, "operation", q.operation());
-        filter(jpql, p, "targetType", q.targetType());
-        filter(jpql, p, "target", q.target());
-        filter(jpql, p, "result", q.result());
-        if (q.from() != null) {
-            jpql.append(" AND a.occurredAt >= :from");
-            p.put("from", q.from());
-        }
-        if (q.to() != null) {
-            jpql.append(" AND a.occurredAt <= :to");
-            p.put("to", q.to());
-        }
-        jpql.append(" ORDER BY a.occurredAt DESC, a.id DESC");
-        return read(em -> {
-            TypedQuery<AuditEntity> query = em.createQuery(jpql.toString(), AuditEntity.class);
-            p.forEach(query::setParameter);
-            return query.setFirstResult(q.offset()).setMaxResults(q.limit()).getResultList().stream()
-                    .map(AuditEntity::toEntry).toList();
-        });
-    }
-
-    private static void filter(StringBuilder jpql, Map<String, Object> p, String field, String value) {
-        if (value != null && !value.isBlank()) {
-            jpql.append(" AND a.").append(field).append(" = :").append(field);
-            p.put(field, value);
-        }
-    }
-
-    private AuditEntity audit(Actor actor, String operation, String targetType, String target, Map<String, ?> params,
-                              boolean success, String message) {
-        AuditEntity a = new AuditEntity();
-        a.occurredAt = now();
-        a.actor = cut(actor.userId(), 64);
-        a.sourceIp = cut(actor.sourceIp(), 64);
-        a.operation = operation;
-        a.targetType = targetType;
-        a.target = cut(target, 200);
-        a.parameters = cut(params == null ? null : params.toString(), 2000);
-        a.result = success ? "SUCCESS" : "FAILURE";
-        a.message = cut(message, MAX_TEXT);
-        return a;
-    }
-
     // ---- transactions -------------------------------------------------------------------------------------------
 
     private <T> T audited(Actor actor, String op, String targetType, String target, Map<String, ?> params,
@@ -556,7 +467,7 @@ public class ManagementStore implements ManagementService, RoleDirectory, AuditL
             em.getTransaction().begin();
             T result = work.apply(em);
             em.flush();
-            em.persist(audit(who, op, targetType, target, params, true, null));
+            em.persist(audit.entry(who, op, targetType, target, params, true, null));
             em.getTransaction().commit();
             return result;
         } catch (RuntimeException e) {
@@ -564,7 +475,7 @@ public class ManagementStore implements ManagementService, RoleDirectory, AuditL
             RuntimeException reported = e instanceof ManagementException ? e
                     : isConstraintViolation(e) ? ManagementException.conflict(op.toLowerCase().replace('_', ' ')
                     + " conflicts with a concurrent change of '" + target + "'; try again") : e;
-            record(who, op, targetType, target, params, false, reported.getMessage());
+            audit.record(who, op, targetType, target, params, false, reported.getMessage());
             throw reported;
         } finally {
             close(em);
@@ -603,158 +514,8 @@ public class ManagementStore implements ManagementService, RoleDirectory, AuditL
         }
     }
 
-    // ---- lookups ------------------------------------------------------------------------------------------------
-
-    private static TenantEntity findTenant(EntityManager em, String name) {
-        return first(em.createQuery("SELECT t FROM TenantEntity t WHERE t.name = :n", TenantEntity.class)
-                .setParameter("n", name));
-    }
-
-    private static UserEntity findUser(EntityManager em, String userId) {
-        return first(em.createQuery("SELECT u FROM UserEntity u WHERE u.userId = :n", UserEntity.class)
-                .setParameter("n", userId));
-    }
-
-    private static AccountEntity findAccount(EntityManager em, String name) {
-        return first(em.createQuery("SELECT a FROM AccountEntity a WHERE a.name = :n", AccountEntity.class)
-                .setParameter("n", name));
-    }
-
-    private static MemberEntity findMember(EntityManager em, AccountEntity a, UserEntity u) {
-        return first(em.createQuery("SELECT m FROM MemberEntity m WHERE m.account = :a AND m.user = :u",
-                MemberEntity.class).setParameter("a", a).setParameter("u", u));
-    }
-
-    private static TenantEntity requireTenant(EntityManager em, String name) {
-        if (name == null || name.isBlank()) {
-            throw ManagementException.invalid("tenant", "is required");
-        }
-        TenantEntity t = findTenant(em, name);
-        if (t == null) {
-            throw ManagementException.notFound("tenant", name);
-        }
-        return t;
-    }
-
-    private static UserEntity requireUser(EntityManager em, String userId) {
-        if (userId == null || userId.isBlank()) {
-            throw ManagementException.invalid("user", "is required");
-        }
-        UserEntity u = findUser(em, userId);
-        if (u == null) {
-            throw ManagementException.notFound("user", userId);
-        }
-        return u;
-    }
-
-    private static AccountEntity requireAccount(EntityManager em, String name) {
-        if (name == null || name.isBlank()) {
-            throw ManagementException.invalid("account", "is required");
-        }
-        AccountEntity a = findAccount(em, name);
-        if (a == null) {
-            throw ManagementException.notFound("account", name);
-        }
-        return a;
-    }
-
-    private static MemberEntity requireMember(EntityManager em, String account, String userId) {
-        AccountEntity a = requireAccount(em, account);
-        UserEntity u = requireUser(em, userId);
-        MemberEntity m = findMember(em, a, u);
-        if (m == null) {
-            throw new ManagementException(404, "USER_NOT_IN_ACCOUNT", "user '" + userId + "' is not in account '"
-                    + account + "'", Map.of("account", account, "user", userId));
-        }
-        return m;
-    }
-
-    private static List<MemberEntity> memberships(EntityManager em, UserEntity u) {
-        return em.createQuery("SELECT m FROM MemberEntity m WHERE m.user = :u ORDER BY m.account.name",
-                MemberEntity.class).setParameter("u", u).getResultList();
-    }
-
-    private static List<UserRoleEntity> roles(EntityManager em, UserEntity u) {
-        return em.createQuery("SELECT r FROM UserRoleEntity r WHERE r.user = :u", UserRoleEntity.class)
-                .setParameter("u", u).getResultList();
-    }
-
-    private static <T> T first(TypedQuery<T> q) {
-        List<T> list = q.setMaxResults(1).getResultList();
-        return list.isEmpty() ? null : list.get(0);
-    }
-
-    // ---- mapping ------------------------------------------------------------------------------------------------
-
-    private static Tenant toTenant(TenantEntity t) {
-        return new Tenant(t.name, t.createdAt);
-    }
-
-    private static User toUser(EntityManager em, UserEntity u) {
-        Set<Role> roles = EnumSet.noneOf(Role.class);
-        roles(em, u).forEach(r -> roles.add(r.role));
-        return new User(u.userId, u.name, u.email, u.tenant.name, roles, u.createdAt);
-    }
-
-    private static Member toMember(MemberEntity m) {
-        return new Member(m.user.userId, m.role, m.blockedByAdmin);
-    }
-
-    private Account toAccount(EntityManager em, AccountEntity a) {
-        return toAccount(a, em.createQuery("SELECT m FROM MemberEntity m WHERE m.account = :a ORDER BY m.user.userId",
-                MemberEntity.class).setParameter("a", a).getResultList());
-    }
-
-    private Account toAccount(AccountEntity a, List<MemberEntity> members) {
-        String owner = members.stream().filter(m -> m.role == AccountRole.OWNER).map(m -> m.user.userId).findFirst()
-                .orElse(null);
-        return new Account(a.name, a.tenant.name, owner, a.comment, a.blockedByAdmin, a.whitelistedAt(now()),
-                a.whitelisted ? a.whitelistExpiresAt : null, members.stream().map(ManagementStore::toMember).toList(),
-                a.createdAt);
-    }
-
-    // ---- validation ---------------------------------------------------------------------------------------------
-
-    static void checkName(String field, String value) {
-        if (value == null || value.isBlank()) {
-            throw ManagementException.invalid(field, "is required");
-        }
-        if (!Names.isValid(value)) {
-            throw ManagementException.invalid(field, "'" + value + "' " + Names.RULE);
-        }
-    }
-
-    private static void checkText(String field, String value) {
-        if (value != null && (value.length() > 200 && !field.equals("comment") || value.length() > MAX_TEXT)) {
-            throw ManagementException.invalid(field, "is too long");
-        }
-    }
-
-    private static Map<String, Object> params(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            if (kv[i + 1] != null) {
-                m.put((String) kv[i], kv[i + 1]);
-            }
-        }
-        return m;
-    }
-
-    private static String cut(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max);
-    }
-
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
-    /** Accounts with their members, for the reconciler. */
-    List<Account> allAccounts() {
-        return accounts(null);
-    }
-
-    /** Convenience for tests. */
-    List<String> accountNames() {
-        return new ArrayList<>(allAccounts().stream().map(Account::name).toList());
-    }
 }

@@ -13,6 +13,7 @@ import javax.persistence.JoinColumn;
 import javax.persistence.ManyToOne;
 import javax.persistence.Table;
 import org.scow.management.AccountRole;
+import org.scow.persistence.InstantConverter;
 
 @Entity
 @Table(name = "mgmt_account_member")

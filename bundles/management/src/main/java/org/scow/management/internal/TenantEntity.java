@@ -8,6 +8,7 @@ import javax.persistence.GeneratedValue;
 import javax.persistence.GenerationType;
 import javax.persistence.Id;
 import javax.persistence.Table;
+import org.scow.persistence.InstantConverter;
 
 @Entity
 @Table(name = "mgmt_tenant")

@@ -47,7 +47,7 @@ public class ClusterImportTest {
         hpc1.scheduler.addUserToAccount("ben", "lab1");
         hpc1.scheduler.addUserToAccount("cat", "lab1");
         hpc1.scheduler.createAccount("lab2", "dan");
-        importer = new ClusterImport(clusters, store, store);
+        importer = new ClusterImport(clusters, store, store.audit());
     }
 
     @After
@@ -85,9 +85,9 @@ public class ClusterImportTest {
         assertTrue(again.createdUsers().isEmpty());
         assertTrue(again.addedMembers().isEmpty());
         assertTrue(again.whitelisted().isEmpty());
-        assertEquals(2, store.query(new AuditLog.Query(null, "IMPORT_FROM_CLUSTER", null, null, "SUCCESS", null,
+        assertEquals(2, store.audit().query(new AuditLog.Query(null, "IMPORT_FROM_CLUSTER", null, null, "SUCCESS", null,
                 null, 0, 10)).size());
-        assertEquals(1, store.query(new AuditLog.Query(null, "CREATE_ACCOUNT", null, "lab1", null, null, null, 0,
+        assertEquals(1, store.audit().query(new AuditLog.Query(null, "CREATE_ACCOUNT", null, "lab1", null, null, null, 0,
                 10)).size());
     }
 

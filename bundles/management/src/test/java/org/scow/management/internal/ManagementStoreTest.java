@@ -43,6 +43,7 @@ public class ManagementStoreTest {
     private DataSource ds;
     private EntityManagerFactory emf;
     private ManagementStore store;
+    private JpaRoleDirectory roles;
     private final List<String> changed = new ArrayList<>();
 
     public ManagementStoreTest(String product) {
@@ -55,6 +56,7 @@ public class ManagementStoreTest {
         TestDatabases.migrate(ds);
         emf = TestDatabases.emf("scow-management", ds);
         store = new ManagementStore(emf, Clock.systemUTC());
+        roles = new JpaRoleDirectory(emf);
         store.onAccountChanged(changed::add);
         store.bootstrap("default", "admin");
     }
@@ -93,15 +95,15 @@ public class ManagementStoreTest {
         store.setRole(ALICE, "carol", Role.PLATFORM_FINANCE);
         store.setRole(ALICE, "carol", Role.PLATFORM_FINANCE);
 
-        UserRoles carol = store.rolesOf("carol").orElseThrow();
+        UserRoles carol = roles.rolesOf("carol").orElseThrow();
         assertEquals("physics", carol.tenant());
         assertEquals(Set.of(Role.PLATFORM_FINANCE), carol.platform());
         assertEquals(Set.of(Role.TENANT_FINANCE), carol.tenantRoles());
         assertEquals(Map.of("a_bob", Role.ACCOUNT_USER), carol.accounts());
-        assertTrue(store.rolesOf("bob").orElseThrow().inAccount("a_bob", Role.ACCOUNT_OWNER));
-        assertTrue(store.rolesOf("nobody").isEmpty());
-        assertEquals("physics", store.tenantOfAccount("a_bob").orElseThrow());
-        assertTrue(store.tenantOfAccount("nope").isEmpty());
+        assertTrue(roles.rolesOf("bob").orElseThrow().inAccount("a_bob", Role.ACCOUNT_OWNER));
+        assertTrue(roles.rolesOf("nobody").isEmpty());
+        assertEquals("physics", roles.tenantOfAccount("a_bob").orElseThrow());
+        assertTrue(roles.tenantOfAccount("nope").isEmpty());
 
         store.unsetRole(ALICE, "carol", Role.PLATFORM_FINANCE);
         assertEquals(Set.of(Role.TENANT_FINANCE), store.user("carol").orElseThrow().roles());
@@ -115,7 +117,7 @@ public class ManagementStoreTest {
 
         // a new tenant with an existing user as its admin
         store.createTenant(ALICE, "chemistry", "carol");
-        UserRoles moved = store.rolesOf("carol").orElseThrow();
+        UserRoles moved = roles.rolesOf("carol").orElseThrow();
         assertEquals("chemistry", moved.tenant());
         assertEquals(Set.of(Role.TENANT_ADMIN), moved.tenantRoles());
         assertEquals(List.of("bob"), store.users("physics").stream().map(u -> u.userId()).toList());
@@ -174,10 +176,10 @@ public class ManagementStoreTest {
         assertEquals(users, store.users(null).size());
         assertEquals(1, store.account("a_bob").orElseThrow().members().size());
 
-        List<AuditLog.Entry> failures = store.query(new AuditLog.Query("alice", null, null, null, "FAILURE", null,
+        List<AuditLog.Entry> failures = store.audit().query(new AuditLog.Query("alice", null, null, null, "FAILURE", null,
                 null, 0, 100));
         assertTrue("every refusal is audited: " + failures.size(), failures.size() >= 12);
-        AuditLog.Entry dup = store.query(new AuditLog.Query(null, "CREATE_USER", null, "bob", "FAILURE", null, null,
+        AuditLog.Entry dup = store.audit().query(new AuditLog.Query(null, "CREATE_USER", null, "bob", "FAILURE", null, null,
                 0, 10)).get(0);
         assertEquals("10.0.0.7", dup.sourceIp());
         assertTrue(dup.message(), dup.message().contains("already exists"));
@@ -190,20 +192,20 @@ public class ManagementStoreTest {
         store.createUser(ALICE, "bob", null, null, "default");
         store.createUser(new Actor("dave", null), "erin", null, null, "default");
         Instant after = Instant.now().plusSeconds(1);
-        List<AuditLog.Entry> all = store.query(new AuditLog.Query(null, "CREATE_USER", null, null, "SUCCESS", before,
+        List<AuditLog.Entry> all = store.audit().query(new AuditLog.Query(null, "CREATE_USER", null, null, "SUCCESS", before,
                 after, 0, 100));
         assertEquals(2, all.size());
         assertEquals("newest first", "erin", all.get(0).target());
         assertEquals("dave", all.get(0).actor());
-        assertEquals(1, store.query(new AuditLog.Query("alice", null, "USER", null, null, null, null, 0, 100)).size());
-        assertEquals(0, store.query(new AuditLog.Query(null, null, null, null, null, after, null, 0, 100)).size());
-        assertEquals(1, store.query(new AuditLog.Query(null, "CREATE_USER", null, null, null, null, null, 1, 1))
+        assertEquals(1, store.audit().query(new AuditLog.Query("alice", null, "USER", null, null, null, null, 0, 100)).size());
+        assertEquals(0, store.audit().query(new AuditLog.Query(null, null, null, null, null, after, null, 0, 100)).size());
+        assertEquals(1, store.audit().query(new AuditLog.Query(null, "CREATE_USER", null, null, null, null, null, 1, 1))
                 .size());
         assertEquals("from", expect(400, () -> new AuditLog.Query(null, null, null, null, null, after, before, 0, 10))
                 .details().get("field"));
         expect(400, () -> new AuditLog.Query(null, null, null, null, null, null, null, 0, 0));
         // bootstrap was audited as the system
-        assertFalse(store.query(new AuditLog.Query("system", "CREATE_TENANT", null, "default", "SUCCESS", null, null,
+        assertFalse(store.audit().query(new AuditLog.Query("system", "CREATE_TENANT", null, "default", "SUCCESS", null, null,
                 0, 10)).isEmpty());
     }
 

@@ -7,7 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.scow.api.scheduler.Names;
+import org.scow.api.scheduler.util.Names;
 
 /**
  * Parses request parameters with errors that name the parameter. (JAX-RS turns an unparsable typed parameter into a

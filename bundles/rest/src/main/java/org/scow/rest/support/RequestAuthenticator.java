@@ -1,11 +1,13 @@
 package org.scow.rest.support;
 
+import org.osgi.annotation.versioning.ConsumerType;
 import java.util.Optional;
 
 /**
  * Resolves the caller of a request that does not pass through the JAX-RS security filter (a WebSocket upgrade, a
  * plain servlet), with the same sessions and tokens as the REST API. Provided by the auth bundle.
  */
+@ConsumerType
 public interface RequestAuthenticator {
     /** Name of the session cookie browsers send. */
     String SESSION_COOKIE = "SCOW_SESSION";

@@ -5,7 +5,7 @@
  * document includes them.
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package org.scow.rest.support;
 
 import org.osgi.annotation.bundle.Export;

@@ -17,7 +17,7 @@ import org.eclipse.jetty.websocket.api.WebSocketBehavior;
 import org.eclipse.jetty.websocket.server.WebSocketServerFactory;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.scow.api.scheduler.Names;
+import org.scow.api.scheduler.util.Names;
 import org.scow.loginnode.LoginConnection;
 import org.scow.loginnode.LoginNodeException;
 import org.scow.loginnode.LoginNodeService;

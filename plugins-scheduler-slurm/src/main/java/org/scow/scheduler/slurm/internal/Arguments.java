@@ -2,7 +2,7 @@ package org.scow.scheduler.slurm.internal;
 
 import java.util.regex.Pattern;
 
-import org.scow.api.scheduler.Names;
+import org.scow.api.scheduler.util.Names;
 import org.scow.api.scheduler.SchedulerException;
 
 /** Checks of caller input, before any of it reaches a Slurm command line. */

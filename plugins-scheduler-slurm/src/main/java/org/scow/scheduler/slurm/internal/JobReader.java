@@ -16,10 +16,10 @@ import java.util.stream.Collectors;
 import org.scow.api.scheduler.ErrorCode;
 import org.scow.api.scheduler.JobFilter;
 import org.scow.api.scheduler.JobInfo;
-import org.scow.api.scheduler.JobQueries;
+import org.scow.api.scheduler.util.JobQueries;
 import org.scow.api.scheduler.JobQuery;
 import org.scow.api.scheduler.JobState;
-import org.scow.api.scheduler.Names;
+import org.scow.api.scheduler.util.Names;
 import org.scow.api.scheduler.SchedulerException;
 import org.scow.api.scheduler.TimeRange;
 

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.scow.api.scheduler.BatchScript;
+import org.scow.api.scheduler.util.BatchScript;
 import org.scow.api.scheduler.ErrorCode;
 import org.scow.api.scheduler.JobInfo;
 import org.scow.api.scheduler.JobSpec;

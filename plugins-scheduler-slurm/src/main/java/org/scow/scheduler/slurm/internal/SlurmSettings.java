@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.scow.api.scheduler.ClusterConfig;
-import org.scow.api.scheduler.Names;
+import org.scow.api.scheduler.util.Names;
 import org.scow.api.scheduler.SchedulerException;
 
 /**

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.junit.Test;
-import org.scow.api.scheduler.BatchScript;
+import org.scow.api.scheduler.util.BatchScript;
 import org.scow.api.scheduler.ClusterConfig;
 import org.scow.api.scheduler.ErrorCode;
 import org.scow.api.scheduler.JobFilter;

@@ -3,7 +3,7 @@ package org.scow.api.scheduler.contract;
 import java.time.Duration;
 import java.util.Objects;
 
-import org.scow.api.scheduler.Names;
+import org.scow.api.scheduler.util.Names;
 
 /**
  * What {@link SchedulerDriverContract} needs to know about the live cluster behind the driver under test.

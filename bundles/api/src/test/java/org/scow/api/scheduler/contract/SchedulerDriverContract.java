@@ -31,7 +31,7 @@ import org.scow.api.scheduler.JobInfo;
 import org.scow.api.scheduler.JobQuery;
 import org.scow.api.scheduler.JobSpec;
 import org.scow.api.scheduler.JobState;
-import org.scow.api.scheduler.Names;
+import org.scow.api.scheduler.util.Names;
 import org.scow.api.scheduler.NodeInfo;
 import org.scow.api.scheduler.Partition;
 import org.scow.api.scheduler.SchedulerDriver;

@@ -11,7 +11,7 @@ import java.util.function.Function;
 
 import org.scow.api.scheduler.AccountBlockStatus;
 import org.scow.api.scheduler.ClusterAccount;
-import org.scow.api.scheduler.Names;
+import org.scow.api.scheduler.util.Names;
 import org.scow.api.scheduler.SchedulerException;
 
 /** Accounts, their members and block flags, and the users the scheduler knows. Not thread-safe. */

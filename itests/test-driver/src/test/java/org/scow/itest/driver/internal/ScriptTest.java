@@ -10,7 +10,7 @@ import java.util.Map;
 
 import org.junit.Test;
 import org.scow.api.scheduler.ErrorCode;
-import org.scow.api.scheduler.BatchScript;
+import org.scow.api.scheduler.util.BatchScript;
 import org.scow.api.scheduler.JobSpec;
 import org.scow.api.scheduler.SchedulerException;
 
