@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.scow.api.scheduler.Names;
+import org.scow.api.scheduler.util.Names;
 import org.scow.apps.internal.AppDefinition.Attribute;
 import org.scow.apps.internal.AppDefinition.AttributeType;
 import org.scow.apps.internal.AppDefinition.Connect;

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.scow.api.scheduler.Names;
+import org.scow.api.scheduler.util.Names;
 import org.scow.api.scheduler.Partition;
 import org.scow.apps.internal.AppDefinition.Attribute;
 import org.scow.apps.internal.AppDefinition.SchedulerField;
