@@ -51,8 +51,9 @@ public class CraneDriverBundleIT {
         Map<String, String> props = new HashMap<>();
         props.put(Constants.FRAMEWORK_STORAGE, dir.resolve("felix").toString());
         props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        // the platform API comes from the test class path, so the test and the bundle share its classes
-        props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "org.scow.api.scheduler;version=\"1.0.0\"");
+        // the platform API comes from the test class path, so the test and the bundle share its classes (the version
+        // is that of the package, in bundles/api/.../scheduler/package-info.java)
+        props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "org.scow.api.scheduler;version=\"2.0.0\"");
         // Karaf's SCR provides the DS extender; here the system bundle stands in for it (the component is not
         // activated, the test instantiates the factory itself)
         props.put(Constants.FRAMEWORK_SYSTEMCAPABILITIES_EXTRA,
