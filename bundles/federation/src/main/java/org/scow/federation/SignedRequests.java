@@ -15,7 +15,7 @@ public final class SignedRequests {
     /** Calling center's id. */
     public static final String CENTER = "X-Scow-Center";
     /** The home center's user on whose behalf the call is made ({@value #CENTER_ACTOR} for the center itself). */
-    public static final String USER = "X-Scow-User";
+    public static final String USER = "X-Scow-Acting-User";
     /** ISO-8601 instant of the call. */
     public static final String DATE = "X-Scow-Date";
     /** A value never used twice by the caller (16 random bytes in hex). */
