@@ -10,7 +10,7 @@ import org.scow.api.scheduler.SchedulerDriver;
 import org.scow.api.scheduler.contract.ContractFixture;
 import org.scow.api.scheduler.contract.SchedulerDriverContract;
 import org.scow.federation.Peer;
-import org.scow.scheduler.remote.internal.PeerClient;
+import org.scow.federation.client.PeerClient;
 import org.scow.scheduler.remote.internal.RemoteDriver;
 import org.scow.scheduler.remote.internal.RemoteSettings;
 

@@ -13,7 +13,7 @@ import org.scow.api.scheduler.SchedulerException;
 import org.scow.federation.CenterIdentity;
 import org.scow.federation.FederationAudit;
 import org.scow.federation.PeerDirectory;
-import org.scow.scheduler.remote.internal.PeerClient;
+import org.scow.federation.client.PeerClient;
 import org.scow.scheduler.remote.internal.RemoteDriver;
 import org.scow.scheduler.remote.internal.RemoteSettings;
 

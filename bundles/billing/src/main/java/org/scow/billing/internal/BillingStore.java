@@ -825,6 +825,19 @@ public class BillingStore implements BlockFacts {
         return e;
     }
 
+    /**
+     * The default table's charge for a job on {@code cluster} (priced at its end, or now while it has none), with the
+     * job's allocated or else requested resources; empty without a price for its partition. Federation settlement
+     * charges peers' jobs with it.
+     */
+    public Optional<BigDecimal> defaultPrice(String cluster, org.scow.api.scheduler.JobInfo j) {
+        Instant at = j.endTime() != null ? j.endTime() : clock.instant();
+        List<PriceItemEntity> items = read(this::allPriceItems);
+        return Pricing.find(items, null, cluster, j.partition(), j.qos(), at).map(item -> pricing.charge(item.price,
+                AmountStrategy.valueOf(item.amount).amount(AmountStrategy.cpus(j), AmountStrategy.gpus(j),
+                        AmountStrategy.mem(j), null), j.elapsedSeconds() == null ? 0 : j.elapsedSeconds()));
+    }
+
     private BigDecimal chargeOf(PriceItemEntity item, JobEntity e, Partition p) {
         BigDecimal amount = AmountStrategy.valueOf(item.amount).amount(e.cpus, e.gpus, e.memMb, p);
         return pricing.charge(item.price, amount, e.elapsedSeconds);

@@ -1,7 +1,6 @@
 package org.scow.federation.internal;
 
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,7 +15,9 @@ import org.scow.api.scheduler.ClusterUsage;
 import org.scow.api.scheduler.Partition;
 import org.scow.api.scheduler.SchedulerDriver;
 import org.scow.api.scheduler.SchedulerException;
-import org.scow.federation.PriceQuotes;
+import org.scow.api.billing.CenterBilling;
+import org.scow.api.scheduler.JobInfo;
+import org.scow.api.scheduler.JobState;
 
 /**
  * Picks the center, cluster and partition for a job submitted to the federation, and says why. Every cluster (local
@@ -27,7 +28,7 @@ import org.scow.federation.PriceQuotes;
  * <li>estimated start: 0 when enough cores are idle and nothing is queued, otherwise the queue ahead (pending jobs,
  * plus this one when it does not fit now) times the job's time limit, spread over the partition's nodes: a crude
  * estimate that uses the job's own limit as the run time of the jobs ahead, shown as such;</li>
- * <li>price: the quote under that center's own price table times {@code minutesPerPriceUnit} (unknown: 0);</li>
+ * <li>price: the job at its full time limit under this center's own price table (a peer's cluster: unknown) times {@code minutesPerPriceUnit} (unknown: 0);</li>
  * <li>data: {@code dataPenaltyMinutes} when the input files are at another center;</li>
  * <li>preference: {@code preferencePenaltyMinutes} per rank below the user's first choice (centers not listed rank
  * after the listed ones).</li>
@@ -49,7 +50,10 @@ public final class Router {
     }
 
     /** A cluster to consider and the center that runs it. */
-    public record Target(String center, String cluster, SchedulerDriver driver) {
+    public record Target(String center, String cluster, SchedulerDriver driver, boolean local) {
+        public Target(String center, String cluster, SchedulerDriver driver) {
+            this(center, cluster, driver, true);
+        }
     }
 
     /** One partition that can hold the job. */
@@ -67,9 +71,9 @@ public final class Router {
 
     private final ExecutorService calls;
     private final Duration deadline;
-    private final PriceQuotes prices;
+    private final CenterBilling prices;
 
-    public Router(ExecutorService calls, Duration deadline, PriceQuotes prices) {
+    public Router(ExecutorService calls, Duration deadline, CenterBilling prices) {
         this.calls = calls;
         this.deadline = deadline;
         this.prices = prices;
@@ -132,11 +136,12 @@ public final class Router {
         boolean fitsNow = u.cpus().idle() >= need && u.pendingJobs() == 0;
         long ahead = u.pendingJobs() + (u.cpus().idle() >= need ? 0 : 1);
         long start = fitsNow ? 0 : (long) Math.ceil((double) ahead * r.timeLimitMinutes() / Math.max(1, p.nodes()));
-        BigDecimal hours = BigDecimal.valueOf(r.timeLimitMinutes()).divide(BigDecimal.valueOf(60), 6,
-                RoundingMode.HALF_UP);
-        BigDecimal price = prices == null ? null : prices.quote(t.cluster(), p.name(),
-                hours.multiply(BigDecimal.valueOf(need)), hours.multiply(BigDecimal.valueOf(
-                        (long) r.nodes() * r.gpusPerNode()))).orElse(null);
+        // the job as if it had run its whole time limit, priced by this center's own table (local clusters only:
+        // a peer's prices are its own and are not asked for yet)
+        BigDecimal price = prices == null || !t.local() ? null : prices.price(t.cluster(),
+                JobInfo.builder("route", JobState.PENDING).partition(p.name()).cpusReq(need)
+                        .gpusReq(r.nodes() * r.gpusPerNode()).nodesReq(r.nodes())
+                        .elapsedSeconds(r.timeLimitMinutes() * 60).build()).orElse(null);
         boolean dataHere = r.dataCenter() == null || r.dataCenter().equals(t.center());
         int rank = r.preferredCenters().indexOf(t.center());
         int ranks = r.preferredCenters().isEmpty() ? 0 : rank < 0 ? r.preferredCenters().size() : rank;
@@ -146,7 +151,7 @@ public final class Router {
         String why = (fitsNow ? "starts now (" + u.cpus().idle() + " idle cores, nothing queued)"
                 : "starts in ~" + start + " min (" + u.pendingJobs() + " queued, " + u.cpus().idle()
                         + " idle cores; queue x time limit / nodes)")
-                + "; price " + (price == null ? "unknown (no price table offered)" : price.toPlainString())
+                + "; price " + (price == null ? (t.local() ? "unknown (no price for this partition)" : "unknown (a peer's price)") : price.toPlainString())
                 + "; input data " + (r.dataCenter() == null ? "not given" : dataHere ? "here" : "at " + r.dataCenter())
                 + (r.preferredCenters().isEmpty() ? "" : "; preference " + (rank < 0 ? "not listed" : "#" + (rank + 1)))
                 + "; score " + Math.round(score * 100) / 100.0;

@@ -43,7 +43,7 @@ import org.scow.api.scheduler.SchedulerException;
 import org.scow.api.scheduler.SubmittedJob;
 import org.scow.api.security.SystemAccountPolicy;
 import org.scow.federation.CenterIdentity;
-import org.scow.federation.PriceQuotes;
+import org.scow.api.billing.CenterBilling;
 import org.scow.federation.internal.Router;
 import org.scow.rest.support.ApiException;
 import org.scow.rest.support.Authenticated;
@@ -80,7 +80,7 @@ public class FederatedJobResource {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    private volatile PriceQuotes prices;
+    private volatile CenterBilling prices;
 
     private final ExecutorService calls = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "scow-federation-route");
@@ -238,7 +238,7 @@ public class FederatedJobResource {
         List<Router.Target> targets = new ArrayList<>();
         for (Cluster c : registry.clusters()) {
             c.driver().ifPresent(d -> targets.add(new Router.Target(centers.getOrDefault(c.id(), center.id()),
-                    c.id(), d)));
+                    c.id(), d, !centers.containsKey(c.id()))));
         }
         return new Router(calls, Duration.ofSeconds(5), prices).route(r, targets);
     }

@@ -95,8 +95,19 @@ public class RouterTest {
     public void pricesCountWhenWeighted() throws Exception {
         List<Router.Target> targets = List.of(new Router.Target("a", "a1", cluster("a1", 2)),
                 new Router.Target("b", "b1", cluster("b1", 2)));
-        Router router = new Router(calls, Duration.ofSeconds(5), (cluster, partition, coreHours, gpuHours) ->
-                Optional.of(coreHours.multiply(cluster.equals("a1") ? new BigDecimal("2") : BigDecimal.ONE)));
+        Router router = new Router(calls, Duration.ofSeconds(5), new org.scow.api.billing.CenterBilling() {
+            @Override
+            public Optional<BigDecimal> price(String cluster, org.scow.api.scheduler.JobInfo job) {
+                BigDecimal coreHours = BigDecimal.valueOf(job.cpusReq() * job.elapsedSeconds())
+                        .divide(BigDecimal.valueOf(3600));
+                return Optional.of(coreHours.multiply(cluster.equals("a1") ? new BigDecimal("2") : BigDecimal.ONE));
+            }
+
+            @Override
+            public BigDecimal chargeAccount(String account, BigDecimal amount, String comment, String key) {
+                throw new UnsupportedOperationException();
+            }
+        });
         Router.Decision d = router.route(new Router.Request(1, 2, 0, 60, List.of(), null,
                 new Router.Weights(1, 30, 10)), targets);
         assertEquals("b1", d.chosen().cluster());

@@ -19,6 +19,7 @@ import org.scow.api.scheduler.NodeInfo;
 import org.scow.api.scheduler.Partition;
 import org.scow.api.scheduler.SchedulerDriver;
 import org.scow.api.scheduler.SchedulerException;
+import org.scow.federation.client.PeerClient;
 import org.scow.api.scheduler.SubmittedJob;
 import org.scow.federation.SignedRequests;
 

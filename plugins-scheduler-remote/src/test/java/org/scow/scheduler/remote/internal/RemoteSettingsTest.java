@@ -14,6 +14,7 @@ import org.scow.api.scheduler.ClusterConfig;
 import org.scow.api.scheduler.DriverFeature;
 import org.scow.api.scheduler.ErrorCode;
 import org.scow.api.scheduler.SchedulerException;
+import org.scow.federation.client.PeerClient;
 
 public class RemoteSettingsTest {
     private static RemoteSettings settings(Map<String, String> s) throws SchedulerException {

@@ -1,4 +1,4 @@
-package org.scow.scheduler.remote.internal;
+package org.scow.federation.client;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -124,7 +124,7 @@ public final class PeerClient {
     }
 
     /** The peer's error answer as the scheduler error it stands for. */
-    static SchedulerException error(String peerId, int status, byte[] body) {
+    public static SchedulerException error(String peerId, int status, byte[] body) {
         String code = null;
         String message = "HTTP " + status;
         Map<String, String> details = Map.of();
