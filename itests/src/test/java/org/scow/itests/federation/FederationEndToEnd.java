@@ -149,6 +149,72 @@ public class FederationEndToEnd {
                 .get("/api/v1/clusters/b1/accounts/fa-physics/block").json().path("blocked").asBoolean(true));
     }
 
+    /**
+     * B prices A's job with B's own table; A mirrors B's feed once, charges its own account, and both statements
+     * agree to the cent; the CSV export lists the job.
+     */
+    @Test
+    public void settlementAgreesOnBothSidesAndChargesTheHomeAccountOnce() throws Exception {
+        Api.Reply user = a().post("/api/v1/management/users", Map.of("userId", "alice", "name", "Alice",
+                "tenant", "default"));
+        assertTrue(user.toString(), user.status() == 201 || user.status() == 409);
+        Api.Reply account = a().post("/api/v1/management/accounts", Map.of("name", "physics", "tenant", "default",
+                "owner", "alice"));
+        assertTrue(account.toString(), account.status() == 201 || account.status() == 409);
+        assertEquals(200, a().post("/api/v1/billing/accounts/physics/payments", Map.of("amount", "100.00",
+                "method", "cash")).status());
+        Api.await("physics usable at B", Duration.ofSeconds(120), () -> !b()
+                .get("/api/v1/clusters/b1/accounts/fa-physics/block").json().path("blocked").asBoolean(true));
+        Api.Reply price = b().post("/api/v1/billing/prices", Map.of("cluster", "b1", "partition", "debug",
+                "price", "1.5", "amount", "CPUS"));
+        assertTrue(price.toString(), price.status() == 201 || price.status() == 409);
+
+        Api.Reply job = a().post("/api/v1/clusters/fedb/jobs", Map.of("user", "alice", "name", "settled",
+                "account", "physics", "partition", "debug", "nodes", 1, "coresPerNode", 2, "gpusPerNode", 0,
+                "timeLimitMinutes", 10, "script", "sleep 2", "workingDirectory", "/tmp"));
+        assertEquals(job.toString(), 201, job.status());
+        String id = job.json().path("jobId").asText();
+        Api.await("the job completes at B", Duration.ofSeconds(60), () -> "COMPLETED".equals(
+                a().get("/api/v1/clusters/fedb/jobs/" + id).json().path("state").asText()));
+        java.math.BigDecimal before = balance();
+
+        Api.Reply atB = b().post("/api/v1/federation/settlement/run", null);
+        assertEquals(atB.toString(), 200, atB.status());
+        Api.Reply atA = a().post("/api/v1/federation/settlement/run", null);
+        assertEquals(atA.toString(), 200, atA.status());
+        assertTrue(atA.toString(), atA.json().at("/b/mirrored").asInt() >= 1);
+        Api.Reply again = a().post("/api/v1/federation/settlement/run", null);
+        assertEquals("nothing is mirrored twice: " + again, 0, again.json().at("/b/mirrored").asInt());
+
+        String period = "from=" + Instant.now().minusSeconds(86_400) + "&to=" + Instant.now().plusSeconds(3600);
+        JsonNode sb = b().get("/api/v1/federation/settlement/statement?peer=a&" + period).json();
+        JsonNode sa = a().get("/api/v1/federation/settlement/statement?peer=b&" + period).json();
+        java.math.BigDecimal owedByA = new java.math.BigDecimal(sb.path("owedByPeer").asText());
+        assertEquals("B's and A's statements agree to the cent: " + sb + " / " + sa, 0,
+                owedByA.compareTo(new java.math.BigDecimal(sa.path("owedToPeer").asText())));
+        assertEquals(sb.path("jobsOwedByPeer").asInt(), sa.path("jobsOwedToPeer").asInt());
+        java.math.BigDecimal jobAmount = null;
+        for (JsonNode e : sa.path("entries")) {
+            if (e.path("jobId").asText().equals(id)) {
+                jobAmount = new java.math.BigDecimal(e.path("amount").asText());
+                assertEquals("physics", e.path("account").asText());
+                assertTrue(e.toString(), e.path("note").isNull());
+            }
+        }
+        assertTrue("the job is priced by B's table: " + sa, jobAmount != null && jobAmount.signum() > 0);
+        assertEquals("A charged its account exactly the mirrored amount", 0,
+                before.subtract(balance()).compareTo(jobAmount));
+
+        Api.Reply csv = a().get("/api/v1/federation/settlement/statement?peer=b&format=csv&" + period);
+        assertEquals(200, csv.status());
+        assertTrue(csv.body(), csv.body().contains("OWED_TO_PEER") && csv.body().contains("," + id + ","));
+    }
+
+    private static java.math.BigDecimal balance() throws Exception {
+        return new java.math.BigDecimal(a().get("/api/v1/billing/accounts/physics/balance").json().path("balance")
+                .asText());
+    }
+
     @Test
     public void outsideItsGrantAPeerSeesNothingAndCanTouchNothing() throws Exception {
         Api.Reply own = b().post("/api/v1/clusters/b1/accounts", Map.of("name", "b-own", "owner", "carol"));

@@ -40,6 +40,11 @@ public class FederationSuiteIT {
                     "driver.jobDurationMs", "300"));
             a.config("org.scow.cluster-fedb", Map.of("id", "fedb", "displayName", "B's cluster b1, from A",
                     "driver", "remote", "driver.peer", "b", "driver.cluster", "b1"));
+            // settlement passes run on demand in the test, not under it
+            a.config("org.scow.federation", Map.of("centerId", "a", "centerName", "Center A", "url", a.url(),
+                    "probeIntervalSeconds", "2", "settleIntervalSeconds", "3600"));
+            b.config("org.scow.federation", Map.of("centerId", "b", "centerName", "Center B", "url", b.url(),
+                    "probeIntervalSeconds", "2", "settleIntervalSeconds", "3600"));
             b.start(PASSWORD, "scow-federation", "scow-scheduler-test");
             a.start(PASSWORD, "scow-federation", "scow-scheduler-remote", "scow-scheduler-test");
             apiA = new Api(a.url());

@@ -140,15 +140,17 @@ public class SettlementComponent extends SettlementStore {
                 LOG.warn("Settlement: cannot read the jobs of cluster {} for peer {}: {}", c.id(), peer, e.toString());
                 continue;
             }
+            List<Charge> charges = new ArrayList<>();
             for (JobInfo j : jobs) {
                 if (j.endTime() == null || j.account() == null || j.user() == null) {
                     continue;
                 }
                 CenterBilling b = billing;
                 BigDecimal amount = b == null ? BigDecimal.ZERO : b.price(c.id(), j).orElse(BigDecimal.ZERO);
-                if (recordCharge(peer, c.id(), j.jobId(), j.account(), j.user(), j.endTime(), amount)) {
-                    recorded++;
-                }
+                charges.add(new Charge(c.id(), j.jobId(), j.account(), j.user(), j.endTime(), amount));
+            }
+            for (int i = 0; i < charges.size(); i += PAGE) {
+                recorded += recordCharges(peer, charges.subList(i, Math.min(charges.size(), i + PAGE)));
             }
         }
         return recorded;
@@ -170,6 +172,7 @@ public class SettlementComponent extends SettlementStore {
             if (page == null || page.isEmpty()) {
                 return mirrored;
             }
+            List<String> notes = new ArrayList<>();
             for (Settlement.Entry e : page) {
                 String note = null;
                 if (e.amount().signum() > 0) {
@@ -180,10 +183,9 @@ public class SettlementComponent extends SettlementStore {
                         note = "not charged at home: " + ex.getMessage();
                     }
                 }
-                if (mirror(peer, e, note)) {
-                    mirrored++;
-                }
+                notes.add(note);
             }
+            mirrored += mirrorAll(peer, page, notes);
             if (page.size() < PAGE) {
                 return mirrored;
             }

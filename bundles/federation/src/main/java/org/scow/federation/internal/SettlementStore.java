@@ -88,6 +88,89 @@ public class SettlementStore {
         }
     }
 
+    /** A charge to record: a finished job of a peer's grant and its price. */
+    public record Charge(String cluster, String jobId, String account, String user, Instant endTime,
+                         BigDecimal amount) {
+    }
+
+    /**
+     * Records what {@code peer} owes for many jobs in one transaction (the ones recorded already are skipped);
+     * answers how many were new.
+     */
+    public synchronized int recordCharges(String peer, List<Charge> charges) {
+        List<Object[]> rows = charges.stream().map(c -> new Object[] {null, c.cluster(), c.jobId(), c.account(),
+                c.user(), c.endTime(), c.amount(), null}).toList();
+        return insertAll(peer, Settlement.Direction.OWED_BY_PEER, rows);
+    }
+
+    /** Mirrors a page of the peer's feed in one transaction, with a note per entry (null: none); answers new ones. */
+    public synchronized int mirrorAll(String peer, List<Settlement.Entry> page, List<String> notes) {
+        List<Object[]> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < page.size(); i++) {
+            Settlement.Entry e = page.get(i);
+            rows.add(new Object[] {e.seq(), e.cluster(), e.jobId(), e.account(), e.user(), e.endTime(), e.amount(),
+                    notes.get(i)});
+        }
+        return insertAll(peer, Settlement.Direction.OWED_TO_PEER, rows);
+    }
+
+    /** Rows of {remoteSeq, cluster, jobId, account, user, endTime, amount, note}. */
+    private int insertAll(String peer, Settlement.Direction d, List<Object[]> rows) {
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        for (Object[] r : rows) {
+            exact((BigDecimal) r[6]);
+        }
+        try {
+            return Transactions.tx(emf, em -> {
+                java.util.Set<String> known = new java.util.HashSet<>(em.createQuery("select concat(l.cluster, ' ', "
+                        + "l.jobId) from LedgerEntity l where l.peer = :p and l.direction = :d and l.jobId in :j",
+                        String.class).setParameter("p", peer).setParameter("d", d.name())
+                        .setParameter("j", rows.stream().map(r -> (String) r[2]).distinct().toList())
+                        .getResultList());
+                int n = 0;
+                for (Object[] r : rows) {
+                    if (!known.add(r[1] + " " + r[2])) {
+                        continue;
+                    }
+                    LedgerEntity e = new LedgerEntity();
+                    e.peer = peer;
+                    e.direction = d.name();
+                    e.remoteSeq = (Long) r[0];
+                    e.cluster = (String) r[1];
+                    e.jobId = (String) r[2];
+                    e.account = (String) r[3];
+                    e.user = (String) r[4];
+                    e.endTime = (Instant) r[5];
+                    e.amount = exact((BigDecimal) r[6]);
+                    String note = (String) r[7];
+                    e.note = note == null || note.length() <= 400 ? note : note.substring(0, 400);
+                    e.createdAt = clock.instant();
+                    em.persist(e);
+                    n++;
+                }
+                return n;
+            });
+        } catch (RuntimeException e) {
+            if (Transactions.isConstraintViolation(e)) {
+                return 0; // another platform node recorded the page first; the next pass sees its rows
+            }
+            throw e;
+        }
+    }
+
+    private static BigDecimal exact(BigDecimal amount) {
+        if (amount == null || amount.signum() < 0) {
+            throw new IllegalArgumentException("amount: must not be negative");
+        }
+        try {
+            return amount.setScale(4, RoundingMode.UNNECESSARY);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("amount: at most 4 decimals");
+        }
+    }
+
     /** The feed for {@code peer}: what it owes, after sequence {@code after}, oldest first. */
     public List<Settlement.Entry> feed(String peer, long after, int limit) {
         return Transactions.read(emf, em -> em.createQuery("select l from LedgerEntity l where l.peer = :p and "

@@ -104,4 +104,31 @@ public class SettlementStoreTest {
         Settlement.Statement firstHalf = b.statement("b", "a", from, T0.plusSeconds(12 * 3600L + 1));
         assertEquals(12, firstHalf.jobsOwedByPeer());
     }
+    /** FIGURE: settlement throughput of the stores: recording at the running center, mirroring at home. */
+    @Test
+    public void throughput() {
+        SettlementStore b = new SettlementStore(emfB, Clock.systemUTC());
+        SettlementStore a = new SettlementStore(emfA, Clock.systemUTC());
+        int n = 1000;
+        long t0 = System.nanoTime();
+        List<SettlementStore.Charge> charges = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            charges.add(new SettlementStore.Charge("b1", "j" + i, "proj", "alice", T0.plusSeconds(i),
+                    new BigDecimal("1.2345")));
+        }
+        for (int i = 0; i < n; i += 500) {
+            b.recordCharges("a", charges.subList(i, i + 500));
+        }
+        assertEquals("recording again adds nothing", 0, b.recordCharges("a", charges.subList(0, 500)));
+        long t1 = System.nanoTime();
+        int mirrored = 0;
+        for (List<Settlement.Entry> page = b.feed("a", 0, 500); !page.isEmpty();
+             page = b.feed("a", a.watermark("b"), 500)) {
+            mirrored += a.mirrorAll("b", page, java.util.Collections.nCopies(page.size(), (String) null));
+        }
+        long t2 = System.nanoTime();
+        assertEquals(n, mirrored);
+        System.out.printf("FIGURE settlement on %s: record %.0f charges/s, mirror %.0f charges/s (n=%d)%n", product,
+                n / ((t1 - t0) / 1e9), n / ((t2 - t1) / 1e9), n);
+    }
 }
