@@ -35,6 +35,12 @@ public interface BillingService {
     List<String> missingDefaultPrices();
 
     /**
+     * What the default table charges for a job of {@code cluster} (at its end, or now while it runs); empty when its
+     * partition has no price. Settlement with other centers prices their users' jobs with it.
+     */
+    java.util.Optional<BigDecimal> defaultPrice(String cluster, org.scow.api.scheduler.JobInfo job);
+
+    /**
      * Records a retroactive price for the charged jobs of one key that ended in [from, to) and applies it, with one
      * ADJUSTMENT record per job and target whose charge differs.
      */

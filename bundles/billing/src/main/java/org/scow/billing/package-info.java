@@ -5,7 +5,7 @@
  * provides it. Money is a {@link java.math.BigDecimal} with at most 4 decimals.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.scow.billing;
 
 import org.osgi.annotation.bundle.Export;

@@ -37,6 +37,7 @@ public class BillingServiceImpl implements BillingService, BlockFacts {
     private final Ledger ledger;
     private final UserLimits limits;
     private final PriceTable prices;
+    private final Pricing pricing;
     private final PriceChanges priceChanges;
     private final JobCharging jobs;
     private final ScopedRecords records;
@@ -52,6 +53,7 @@ public class BillingServiceImpl implements BillingService, BlockFacts {
         this.limits = new UserLimits(ctx);
         this.prices = new PriceTable(ctx);
         this.priceChanges = new PriceChanges(ctx, balances, prices, pricing);
+        this.pricing = pricing;
         this.jobs = new JobCharging(ctx, balances, pricing);
         this.records = new ScopedRecords(ctx);
         this.statistics = new BillingStatistics(ctx.emf, management);
@@ -233,5 +235,10 @@ public class BillingServiceImpl implements BillingService, BlockFacts {
     @Override
     public Map<String, Set<String>> usersOverLimit() {
         return blocks.usersOverLimit();
+    }
+
+    @Override
+    public java.util.Optional<BigDecimal> defaultPrice(String cluster, org.scow.api.scheduler.JobInfo job) {
+        return prices.defaultPrice(pricing, cluster, job);
     }
 }

@@ -92,6 +92,19 @@ final class PriceTable {
                 .setParameter("t", tenant)).getResultList().stream().map(PriceTable::toPrice).toList());
     }
 
+    /**
+     * The default table's charge for a job on {@code cluster} (priced at its end, or now while it has none), with the
+     * job's allocated or else requested resources; empty without a price for its partition. Federation settlement
+     * charges peers' jobs with it.
+     */
+    java.util.Optional<BigDecimal> defaultPrice(Pricing pricing, String cluster, org.scow.api.scheduler.JobInfo j) {
+        Instant at = j.endTime() != null ? j.endTime() : ctx.now();
+        List<PriceItemEntity> items = ctx.read(PriceTable::allItems);
+        return Pricing.find(items, null, cluster, j.partition(), j.qos(), at).map(item -> pricing.charge(item.price,
+                AmountStrategy.valueOf(item.amount).amount(AmountStrategy.cpus(j), AmountStrategy.gpus(j),
+                        AmountStrategy.mem(j), null), j.elapsedSeconds() == null ? 0 : j.elapsedSeconds()));
+    }
+
     static List<PriceItemEntity> allItems(EntityManager em) {
         return em.createQuery("SELECT i FROM PriceItemEntity i", PriceItemEntity.class).getResultList();
     }

@@ -1,0 +1,160 @@
+package org.scow.federation.internal;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.scow.api.scheduler.ClusterUsage;
+import org.scow.api.scheduler.Partition;
+import org.scow.api.scheduler.SchedulerDriver;
+import org.scow.api.scheduler.SchedulerException;
+import org.scow.api.billing.CenterBilling;
+import org.scow.api.scheduler.JobInfo;
+import org.scow.api.scheduler.JobState;
+
+/**
+ * Picks the center, cluster and partition for a job submitted to the federation, and says why. Every cluster (local
+ * or a peer's, through the remote driver) is asked for its partitions and live usage in parallel, within a deadline;
+ * a cluster that fails or does not answer in time is skipped with the reason. Each partition that can hold the job
+ * gets a score, lower is better, in minutes:
+ * <ul>
+ * <li>estimated start: 0 when enough cores are idle and nothing is queued, otherwise the queue ahead (pending jobs,
+ * plus this one when it does not fit now) times the job's time limit, spread over the partition's nodes: a crude
+ * estimate that uses the job's own limit as the run time of the jobs ahead, shown as such;</li>
+ * <li>price: the job at its full time limit under this center's own price table (a peer's cluster: unknown) times {@code minutesPerPriceUnit} (unknown: 0);</li>
+ * <li>data: {@code dataPenaltyMinutes} when the input files are at another center;</li>
+ * <li>preference: {@code preferencePenaltyMinutes} per rank below the user's first choice (centers not listed rank
+ * after the listed ones).</li>
+ * </ul>
+ */
+public final class Router {
+    /** What to place. */
+    public record Request(int nodes, int coresPerNode, int gpusPerNode, long timeLimitMinutes,
+                          List<String> preferredCenters, String dataCenter, Weights weights) {
+        public Request {
+            preferredCenters = preferredCenters == null ? List.of() : List.copyOf(preferredCenters);
+            weights = weights == null ? Weights.DEFAULT : weights;
+        }
+    }
+
+    /** How much each criterion weighs, in minutes of start time. */
+    public record Weights(double minutesPerPriceUnit, double dataPenaltyMinutes, double preferencePenaltyMinutes) {
+        public static final Weights DEFAULT = new Weights(0, 30, 10);
+    }
+
+    /** A cluster to consider and the center that runs it. */
+    public record Target(String center, String cluster, SchedulerDriver driver, boolean local) {
+        public Target(String center, String cluster, SchedulerDriver driver) {
+            this(center, cluster, driver, true);
+        }
+    }
+
+    /** One partition that can hold the job. */
+    public record Option(String center, String cluster, String partition, long estimatedStartMinutes,
+                         BigDecimal estimatedPrice, double score, String why) {
+    }
+
+    /** A cluster left out, and why. */
+    public record Skipped(String center, String cluster, String reason) {
+    }
+
+    /** The choice (null when nothing fits), every option by score, the skipped clusters and the time it took. */
+    public record Decision(Option chosen, List<Option> options, List<Skipped> skipped, long decisionMicros) {
+    }
+
+    private final ExecutorService calls;
+    private final Duration deadline;
+    private final CenterBilling prices;
+
+    public Router(ExecutorService calls, Duration deadline, CenterBilling prices) {
+        this.calls = calls;
+        this.deadline = deadline;
+        this.prices = prices;
+    }
+
+    private record Facts(List<Partition> partitions, ClusterUsage usage) {
+    }
+
+    public Decision route(Request r, List<Target> targets) {
+        long started = System.nanoTime();
+        List<Future<Facts>> answers = new ArrayList<>();
+        for (Target t : targets) {
+            answers.add(calls.submit(() -> new Facts(t.driver().partitions(), t.driver().usage())));
+        }
+        long end = started + deadline.toNanos();
+        List<Option> options = new ArrayList<>();
+        List<Skipped> skipped = new ArrayList<>();
+        for (int i = 0; i < targets.size(); i++) {
+            Target t = targets.get(i);
+            Facts facts;
+            try {
+                facts = answers.get(i).get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                answers.get(i).cancel(true);
+                skipped.add(new Skipped(t.center(), t.cluster(), "no answer within " + deadline.toMillis() + " ms"));
+                continue;
+            } catch (ExecutionException e) {
+                Throwable c = e.getCause();
+                skipped.add(new Skipped(t.center(), t.cluster(), c instanceof SchedulerException se
+                        ? se.code() + ": " + se.getMessage() : String.valueOf(c)));
+                continue;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                skipped.add(new Skipped(t.center(), t.cluster(), "interrupted"));
+                continue;
+            }
+            int before = options.size();
+            for (Partition p : facts.partitions()) {
+                option(r, t, p, facts.usage()).ifPresent(options::add);
+            }
+            if (options.size() == before) {
+                skipped.add(new Skipped(t.center(), t.cluster(), "no up partition has " + r.nodes() + " node(s) with "
+                        + r.coresPerNode() + " core(s) and " + r.gpusPerNode() + " GPU(s) each"));
+            }
+        }
+        options.sort(Comparator.comparingDouble(Option::score));
+        return new Decision(options.isEmpty() ? null : options.get(0), List.copyOf(options), List.copyOf(skipped),
+                (System.nanoTime() - started) / 1000);
+    }
+
+    private Optional<Option> option(Request r, Target t, Partition p, ClusterUsage usage) {
+        if (!p.up() || p.nodes() < r.nodes() || p.nodes() == 0
+                || p.cores() / p.nodes() < r.coresPerNode() || p.gpus() / Math.max(1, p.nodes()) < r.gpusPerNode()
+                || p.maxTimeMinutes() != null && p.maxTimeMinutes() < r.timeLimitMinutes()) {
+            return Optional.empty();
+        }
+        ClusterUsage.Usage u = usage.partitions().stream().filter(x -> x.partition().equals(p.name()))
+                .map(ClusterUsage.PartitionUsage::usage).findFirst().orElse(usage.total());
+        int need = r.nodes() * r.coresPerNode();
+        boolean fitsNow = u.cpus().idle() >= need && u.pendingJobs() == 0;
+        long ahead = u.pendingJobs() + (u.cpus().idle() >= need ? 0 : 1);
+        long start = fitsNow ? 0 : (long) Math.ceil((double) ahead * r.timeLimitMinutes() / Math.max(1, p.nodes()));
+        // the job as if it had run its whole time limit, priced by this center's own table (local clusters only:
+        // a peer's prices are its own and are not asked for yet)
+        BigDecimal price = prices == null || !t.local() ? null : prices.price(t.cluster(),
+                JobInfo.builder("route", JobState.PENDING).partition(p.name()).cpusReq(need)
+                        .gpusReq(r.nodes() * r.gpusPerNode()).nodesReq(r.nodes())
+                        .elapsedSeconds(r.timeLimitMinutes() * 60).build()).orElse(null);
+        boolean dataHere = r.dataCenter() == null || r.dataCenter().equals(t.center());
+        int rank = r.preferredCenters().indexOf(t.center());
+        int ranks = r.preferredCenters().isEmpty() ? 0 : rank < 0 ? r.preferredCenters().size() : rank;
+        Weights w = r.weights();
+        double score = start + (price == null ? 0 : price.doubleValue() * w.minutesPerPriceUnit())
+                + (dataHere ? 0 : w.dataPenaltyMinutes()) + ranks * w.preferencePenaltyMinutes();
+        String why = (fitsNow ? "starts now (" + u.cpus().idle() + " idle cores, nothing queued)"
+                : "starts in ~" + start + " min (" + u.pendingJobs() + " queued, " + u.cpus().idle()
+                        + " idle cores; queue x time limit / nodes)")
+                + "; price " + (price == null ? (t.local() ? "unknown (no price for this partition)" : "unknown (a peer's price)") : price.toPlainString())
+                + "; input data " + (r.dataCenter() == null ? "not given" : dataHere ? "here" : "at " + r.dataCenter())
+                + (r.preferredCenters().isEmpty() ? "" : "; preference " + (rank < 0 ? "not listed" : "#" + (rank + 1)))
+                + "; score " + Math.round(score * 100) / 100.0;
+        return Optional.of(new Option(t.center(), t.cluster(), p.name(), start, price, score, why));
+    }
+}
