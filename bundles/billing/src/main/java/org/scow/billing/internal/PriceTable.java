@@ -101,8 +101,11 @@ final class PriceTable {
         Instant at = j.endTime() != null ? j.endTime() : ctx.now();
         List<PriceItemEntity> items = ctx.read(PriceTable::allItems);
         return Pricing.find(items, null, cluster, j.partition(), j.qos(), at).map(item -> pricing.charge(item.price,
-                AmountStrategy.valueOf(item.amount).amount(AmountStrategy.cpus(j), AmountStrategy.gpus(j),
-                        AmountStrategy.mem(j), null), j.elapsedSeconds() == null ? 0 : j.elapsedSeconds()));
+                AmountStrategy.valueOf(item.amount).amount(
+                        j.cpusAlloc() != null ? j.cpusAlloc() : j.cpusReq(),
+                        j.gpusAlloc() != null ? j.gpusAlloc() : j.gpusReq(),
+                        j.memAllocMb() != null ? j.memAllocMb() : j.memReqMb(), null),
+                j.elapsedSeconds() == null ? 0 : j.elapsedSeconds()));
     }
 
     static List<PriceItemEntity> allItems(EntityManager em) {
