@@ -1,6 +1,10 @@
 package org.scow.auth.internal;
 
-/** Configuration PID {@code org.scow.auth} (etc/org.scow.auth.cfg). */
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Configuration PID {@code org.scow.auth} (etc/org.scow.auth.cfg), read by AuthService and the built-in backend. */
+@ObjectClassDefinition(name = "SCOW authentication",
+        description = "Access rules, sign-in backends, sessions, password policy, login throttling, body limits")
 public @interface AuthConfig {
     /**
      * Enforce the REST access rules (the default). Off is for migrations only: anonymous requests then pass, the

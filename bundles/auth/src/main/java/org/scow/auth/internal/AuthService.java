@@ -26,6 +26,7 @@ import org.apache.shiro.subject.Subject;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -48,6 +49,7 @@ import org.slf4j.LoggerFactory;
  * Shiro security manager over the registered {@link AuthBackend}s (tried in the configured order), in-memory sessions
  * with sliding expiry, login rate limiting, API tokens and the login audit.
  */
+@Designate(ocd = AuthConfig.class)
 @Component(service = {AuthService.class, RequestAuthenticator.class}, immediate = true,
         configurationPid = "org.scow.auth")
 public class AuthService implements RequestAuthenticator {
