@@ -175,12 +175,17 @@ public class CredentialServiceTest {
         return out.trim();
     }
 
-    /**
-     * Runs the real client ({@link CredentialSocket#main}) as {@code user} in its own JVM, sending {@code claim}
-     * first when not null; its output: the credential, or REFUSED and the reason.
-     */
     private String clientAs(String user, String claim) throws Exception {
-        // the client's classes where the user can read them (the build's repository may be private to root)
+        return clientAs(dir, socket, user, claim);
+    }
+
+    /**
+     * Runs the real client ({@link CredentialSocket#main}) as {@code user} in its own JVM against {@code socket},
+     * sending {@code claim} first when not null; its output: the credential, or REFUSED and the reason. The
+     * client's classes are copied into {@code dir} (searchable by everyone): the build's repository may be private
+     * to root.
+     */
+    static String clientAs(Path dir, Path socket, String user, String claim) throws Exception {
         Path classes = dir.resolve("classes");
         for (String c : List.of("CredentialSocket", "CredentialSocket$Refused")) {
             Path f = classes.resolve("org/scow/crane/protocol/" + c + ".class");
