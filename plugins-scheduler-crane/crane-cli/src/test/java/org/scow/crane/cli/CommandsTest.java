@@ -506,7 +506,7 @@ public class CommandsTest {
         String plain = c.ok("alice", "cacct", "-j", Long.toString(ok)).out();
         assertFalse(plain, plain.contains("REASON")); // nothing to say: the usual layout
         // what a node reports for a job whose working directory is missing (simulated nodes run nothing)
-        c.server.controller().jobEnded(broken, 0, org.scow.crane.ctld.model.JobState.FAILED, 122, 0,
+        c.server.controller().jobEnded(broken, 0, org.scow.crane.protocol.JobState.FAILED, 122, 0,
                 "could not start: cd: can't cd to /data/gone");
         String out = c.ok("alice", "cacct").out();
         assertTrue(out, out.startsWith("JOBID NAME  PARTITION ACCOUNT CPUS STATE     EXITCODE REASON\n"));

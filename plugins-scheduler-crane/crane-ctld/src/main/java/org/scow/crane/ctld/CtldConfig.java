@@ -12,7 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.scow.crane.ctld.account.JobUserPolicy;
+import org.scow.crane.protocol.JobUserPolicy;
 import org.scow.crane.ctld.model.GresRegistry;
 import org.scow.crane.ctld.model.Node;
 import org.scow.crane.ctld.model.Partition;

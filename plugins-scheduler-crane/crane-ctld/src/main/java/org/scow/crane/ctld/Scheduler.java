@@ -12,7 +12,7 @@ import org.scow.crane.ctld.account.Account;
 import org.scow.crane.ctld.account.Qos;
 import org.scow.crane.ctld.model.Dependency;
 import org.scow.crane.ctld.model.Job;
-import org.scow.crane.ctld.model.JobState;
+import org.scow.crane.protocol.JobState;
 import org.scow.crane.ctld.model.Node;
 import org.scow.crane.ctld.model.Partition;
 import org.scow.crane.ctld.model.PendingReason;

@@ -24,7 +24,6 @@ import org.scow.crane.ctld.CtldConfig;
 import org.scow.crane.ctld.CtldException;
 import org.scow.crane.craned.Cgroups;
 import org.scow.crane.craned.ExecutorConfig;
-import org.scow.crane.craned.LocalLauncher;
 import org.scow.crane.protocol.Channels;
 import org.scow.crane.protocol.Credential;
 import org.scow.crane.protocol.CredentialFiles;

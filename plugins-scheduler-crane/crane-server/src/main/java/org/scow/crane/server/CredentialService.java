@@ -17,7 +17,7 @@ import java.util.function.BiFunction;
 import java.util.function.IntFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.scow.crane.ctld.account.JobUserPolicy;
+import org.scow.crane.protocol.JobUserPolicy;
 
 /**
  * The local credential service, munge-style: a Unix socket (mode 0666) where any local process gets a short-lived

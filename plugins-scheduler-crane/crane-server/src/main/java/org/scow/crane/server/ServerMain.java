@@ -91,7 +91,7 @@ public final class ServerMain {
         }
         byte[] key = CredentialFiles.loadOrCreateKey(keyFile);
         long ttl = TimeSpec.parseDuration("ttl", opt.getOrDefault("ttl", "1:00:00"));
-        var policy = org.scow.crane.ctld.account.JobUserPolicy.of(
+        var policy = org.scow.crane.protocol.JobUserPolicy.of(
                 Integer.parseInt(opt.getOrDefault("min-uid", "1000")),
                 CtldConfig.names(opt.getOrDefault("denied", "root,nobody")),
                 CtldConfig.names(opt.getOrDefault("allowed-system", "")), false);

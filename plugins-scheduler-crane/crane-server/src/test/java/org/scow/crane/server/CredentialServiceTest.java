@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
-import org.scow.crane.ctld.account.JobUserPolicy;
+import org.scow.crane.protocol.JobUserPolicy;
 import org.scow.crane.protocol.Credential;
 import org.scow.crane.protocol.CredentialSocket;
 import org.scow.crane.protocol.Credential.InvalidCredentialException;
