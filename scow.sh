@@ -28,6 +28,8 @@ start() {
   if [ -z "$(home)" ]; then
     tar -xzf "$dist" -C "$RUN"
     first_start "$(home)"
+    # the commands' start-up archive next to their jar, shared by every user (else each user's first run makes one)
+    "$(home)/crane/bin/crane" --make-cds >/dev/null 2>&1 || true
   elif [ "$dist" -nt "$(home)/etc" ]; then
     echo "Note: $RUN/ holds an older build; './scow.sh reset' reinstalls (and deletes its data)."
   fi
