@@ -7,6 +7,8 @@
 #   ./scow.sh reset    stop and delete run/ (database, logs and configuration included)
 #   ./scow.sh test [mvn options]  prepare this machine for the test suite (as root: packages, databases, Slurm,
 #                      OpenLDAP, login node; .ci/prepare.sh) and run it all (mvn verify)
+#   ./scow.sh commands [--link [DIR]]  print the directory of the Crane commands (cbatch, cqueue, ...) for PATH;
+#                      --link (root): link the c* commands into DIR (default /usr/local/bin)
 set -euo pipefail
 cd "$(dirname "$0")"
 RUN=run
@@ -49,6 +51,8 @@ start() {
   if [ -z "$(home)" ]; then
     tar -xzf "$dist" -C "$RUN"
     first_start "$(home)"
+    # the commands' start-up archive next to their jar, shared by every user (else each user's first run makes one)
+    "$(home)/crane/bin/crane" --make-cds >/dev/null 2>&1 || true
   elif [ "$dist" -nt "$(home)/etc" ]; then
     echo "Note: $RUN/ holds an older build; './scow.sh reset' reinstalls (and deletes its data)."
   fi
@@ -68,6 +72,7 @@ start() {
   echo "  API reference  http://localhost:8181/api/v1/docs"
   echo "  Admin console  ./scow.sh console   (SSH key $RUN/admin-key; or user karaf, password in $RUN/admin-password)"
   echo "  Log            $h/data/log/karaf.log"
+  echo "  Commands       $PWD/$h/crane/bin (cbatch, cqueue, cacct, ...; any Unix user): export PATH=\$(./scow.sh commands):\$PATH"
   if [ "$(id -u)" = 0 ] && [ -x /usr/sbin/sshd ]; then
     echo "  Files, Shell   sign in to the portal as any Unix user of this machine with its Unix password"
     echo "                 (root and system accounts excluded; private sshd on 127.0.0.1:8022, etc/org.scow.loginnode.cfg)"
@@ -107,8 +112,28 @@ USERS
   echo "Console admin password (also in $RUN/admin-password): $pw"
 }
 
+# The Crane commands of the cluster 'local' (they ask the controller's credential service: no per-user setup).
+commands() {
+  local h; h=$(home) || die "not installed; run ./scow.sh start"
+  local bin="$PWD/$h/crane/bin"
+  [ "${1:-}" = --link ] || { echo "$bin"; return; }
+  local dir=${2:-/usr/local/bin} c target
+  [ -d "$dir" ] && [ -w "$dir" ] || die "cannot write $dir (run as root, or name a directory: --link DIR)"
+  for c in cbatch cqueue cinfo ccancel ccontrol cacctmgr cacct; do
+    target="$dir/$c"
+    # never replace a command that is not one of our links (another Crane or Slurm installation)
+    if [ -e "$target" ] && ! { [ -L "$target" ] && [[ $(readlink "$target") == */crane/bin/$c ]]; }; then
+      echo "scow: $target exists and is not a link to the platform's commands; left alone" >&2
+      continue
+    fi
+    ln -sfn "$bin/$c" "$target"
+  done
+  echo "Linked the Crane commands into $dir."
+}
+
 case "${1:-}" in
   start) start ;;
+  commands) shift; commands "$@" ;;
   stop) [ -n "$(home)" ] && "$(home)/bin/stop" ;;
   status)
     [ -n "$(home)" ] || die "not installed; run ./scow.sh start"
@@ -133,5 +158,5 @@ case "${1:-}" in
       for _ in $(seq 1 60); do pgrep -f "karaf.home=$PWD/$(home)" >/dev/null || break; sleep 0.5; done
     fi
     rm -rf "$RUN" ;;
-  *) sed -n '2,10p' "$0"; exit 2 ;;
+  *) sed -n '2,12p' "$0"; exit 2 ;;
 esac

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.scow.crane.ctld.util.HostList;
+import org.scow.crane.protocol.HostList;
 import org.scow.crane.protocol.v1.Empty;
 import org.scow.crane.protocol.v1.Job;
 import org.scow.crane.protocol.v1.JobQuery;

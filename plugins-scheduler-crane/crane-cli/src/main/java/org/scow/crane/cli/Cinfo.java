@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.scow.crane.ctld.util.HostList;
+import org.scow.crane.protocol.HostList;
 import org.scow.crane.protocol.v1.Empty;
 import org.scow.crane.protocol.v1.Node;
 import org.scow.crane.protocol.v1.NodeQuery;

@@ -21,10 +21,16 @@ import java.util.Map;
  * <p>Credential file: {@code $CRANE_CREDENTIAL}, else {@code CredentialFile=} in the configuration file
  * ({@code ~} is the caller's home, {@code %u} the caller's user name), else {@code ~/.crane/credential}.
  *
+ * <p>Credential service: {@code $CRANE_CREDENTIAL_SOCKET}, else {@code CredentialSocket=} in the file (relative to
+ * the file's directory); used when no credential file was named ({@code $CRANE_CREDENTIAL}, {@code CredentialFile=})
+ * and {@code ~/.crane/credential} does not exist. The service (crane-server {@code CredentialService}) gives the
+ * calling Unix user a short-lived credential, asking the kernel who is calling.
+ *
  * <p>TLS: {@code $CRANE_TLS_TRUST}, else {@code TlsTrustFile=} in the file, else the controller's own
  * {@code TlsCertFile=} (its file on the head node): a PEM certificate to trust; none means plaintext.
  */
-record ClientConfig(String host, int port, Path credentialFile, Path tlsTrustFile) {
+record ClientConfig(String host, int port, Path credentialFile, boolean credentialFileNamed, Path credentialSocket,
+        Path tlsTrustFile) {
     static final Path SYSTEM_CONFIG = Path.of("/etc/crane/crane.conf");
     static final int DEFAULT_PORT = 10011;
 
@@ -61,6 +67,7 @@ record ClientConfig(String host, int port, Path credentialFile, Path tlsTrustFil
         if (host.isEmpty()) throw CliException.usage("empty controller host in " + where);
 
         Path cred;
+        boolean named = true;
         if (io.env("CRANE_CREDENTIAL") != null) {
             cred = io.cwd().resolve(io.env("CRANE_CREDENTIAL"));
         } else if (conf.containsKey("credentialfile")) {
@@ -69,6 +76,14 @@ record ClientConfig(String host, int port, Path credentialFile, Path tlsTrustFil
             cred = Path.of(c);
         } else {
             cred = io.home().resolve(".crane").resolve("credential");
+            named = false;
+        }
+        Path socket = null;
+        if (io.env("CRANE_CREDENTIAL_SOCKET") != null && !io.env("CRANE_CREDENTIAL_SOCKET").isBlank()) {
+            socket = io.cwd().resolve(io.env("CRANE_CREDENTIAL_SOCKET"));
+        } else if (conf.get("credentialsocket") != null && !conf.get("credentialsocket").isBlank()) {
+            // relative to the file, so a configuration shipped inside an unpacked distribution needs no editing
+            socket = file.toAbsolutePath().getParent().resolve(conf.get("credentialsocket")).normalize();
         }
         String trust = io.env("CRANE_TLS_TRUST");
         if (trust == null) trust = conf.get("tlstrustfile");
@@ -77,7 +92,7 @@ record ClientConfig(String host, int port, Path credentialFile, Path tlsTrustFil
         if (tlsTrust != null && !Files.isReadable(tlsTrust)) {
             throw CliException.usage("cannot read the trusted certificate " + tlsTrust);
         }
-        return new ClientConfig(host, port, cred, tlsTrust);
+        return new ClientConfig(host, port, cred, named, socket, tlsTrust);
     }
 
     private static int port(String s, String where) throws CliException {
@@ -104,6 +119,11 @@ record ClientConfig(String host, int port, Path credentialFile, Path tlsTrustFil
             throw CliException.usage("cannot read the configuration file " + file + ": " + e.getMessage());
         }
         return m;
+    }
+
+    /** True when the credential comes from the service: no file was named and the default file does not exist. */
+    boolean usesCredentialService() {
+        return credentialSocket != null && !credentialFileNamed && !Files.exists(credentialFile);
     }
 
     String target() {

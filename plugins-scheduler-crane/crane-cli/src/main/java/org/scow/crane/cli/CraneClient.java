@@ -9,6 +9,7 @@ import java.util.Map;
 import javax.net.ssl.SSLSocketFactory;
 import java.util.function.Function;
 import org.scow.crane.protocol.CredentialFiles;
+import org.scow.crane.protocol.CredentialSocket;
 import org.scow.crane.protocol.v1.AccountList;
 import org.scow.crane.protocol.v1.AccountOpRequest;
 import org.scow.crane.protocol.v1.CancelFilter;
@@ -62,16 +63,18 @@ final class CraneClient implements AutoCloseable {
 
     static CraneClient open(ClientConfig config) throws CliException {
         String credential;
-        try {
-            credential = CredentialFiles.readCredential(config.credentialFile());
-        } catch (NoSuchFileException e) {
-            throw CliException.failed("no credential at " + config.credentialFile() + " (set CRANE_CREDENTIAL, or ask"
-                    + " an administrator to run 'cranectld credential --scope user --principal <you> --out "
-                    + config.credentialFile() + " --owner <you>')");
-        } catch (AccessDeniedException e) {
-            throw CliException.failed("cannot read the credential " + config.credentialFile() + ": permission denied");
-        } catch (IOException e) {
-            throw CliException.failed("cannot read the credential " + config.credentialFile() + ": " + e.getMessage());
+        if (config.usesCredentialService()) {
+            try {
+                credential = CredentialSocket.fetch(config.credentialSocket(), TIMEOUT_SECONDS * 1000);
+            } catch (CredentialSocket.Refused e) {
+                throw CliException.failed("the credential service " + config.credentialSocket() + " refused: "
+                        + e.getMessage());
+            } catch (IOException e) {
+                throw CliException.failed("cannot get a credential from the credential service "
+                        + config.credentialSocket() + " (" + e.getMessage() + "); is the controller running?");
+            }
+        } else {
+            credential = readFile(config);
         }
         SSLSocketFactory tls = null;
         if (config.tlsTrustFile() != null) {
@@ -82,6 +85,21 @@ final class CraneClient implements AutoCloseable {
             }
         }
         return new CraneClient(config, credential, tls);
+    }
+
+    private static String readFile(ClientConfig config) throws CliException {
+        try {
+            return CredentialFiles.readCredential(config.credentialFile());
+        } catch (NoSuchFileException e) {
+            throw CliException.failed("no credential at " + config.credentialFile() + " (set CRANE_CREDENTIAL, or"
+                    + " CredentialSocket= in the configuration file when the controller runs a credential service, or ask"
+                    + " an administrator to run 'cranectld credential --scope user --principal <you> --out "
+                    + config.credentialFile() + " --owner <you>')");
+        } catch (AccessDeniedException e) {
+            throw CliException.failed("cannot read the credential " + config.credentialFile() + ": permission denied");
+        } catch (IOException e) {
+            throw CliException.failed("cannot read the credential " + config.credentialFile() + ": " + e.getMessage());
+        }
     }
 
     /** The Crane service's calls that the commands make; a failed one throws {@link GrpcConnection.CallFailure}. */
@@ -201,9 +219,13 @@ final class CraneClient implements AutoCloseable {
             };
         }
         if (code.equals(UNAUTHENTICATED)) {
-            return CliException.failed("credential " + config.credentialFile() + " refused: " + desc);
+            return CliException.failed("credential " + credentialSource() + " refused: " + desc);
         }
         return CliException.failed(desc);
+    }
+
+    private String credentialSource() {
+        return config.usesCredentialService() ? "from " + config.credentialSocket() : config.credentialFile().toString();
     }
 
     @Override

@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.scow.crane.ctld.util.HostList;
+import org.scow.crane.protocol.HostList;
 import org.scow.crane.protocol.v1.Job;
 import org.scow.crane.protocol.v1.JobList;
 import org.scow.crane.protocol.v1.JobQuery;

@@ -506,7 +506,7 @@ public class CommandsTest {
         String plain = c.ok("alice", "cacct", "-j", Long.toString(ok)).out();
         assertFalse(plain, plain.contains("REASON")); // nothing to say: the usual layout
         // what a node reports for a job whose working directory is missing (simulated nodes run nothing)
-        c.server.controller().jobEnded(broken, 0, org.scow.crane.ctld.model.JobState.FAILED, 122, 0,
+        c.server.controller().jobEnded(broken, 0, org.scow.crane.protocol.JobState.FAILED, 122, 0,
                 "could not start: cd: can't cd to /data/gone");
         String out = c.ok("alice", "cacct").out();
         assertTrue(out, out.startsWith("JOBID NAME  PARTITION ACCOUNT CPUS STATE     EXITCODE REASON\n"));
@@ -580,5 +580,37 @@ public class CommandsTest {
         cc = ClientConfig.resolve(io, null);
         assertEquals("10.0.0.1:99", cc.target());
         assertEquals(java.nio.file.Path.of("/tmp/c"), cc.credentialFile());
+        assertEquals(null, cc.credentialSocket());
+        assertFalse("a named credential file is always used", cc.usesCredentialService());
+    }
+
+    @Test
+    public void theCredentialServiceIsAskedWhenNoCredentialFileIsNamedOrPresent() throws Exception {
+        java.nio.file.Path etc = java.nio.file.Files.createDirectories(c.dir.resolve("dist/crane/etc"));
+        java.nio.file.Path conf = java.nio.file.Files.writeString(etc.resolve("commands.conf"),
+                "ControllerAddress=127.0.0.1:10011\nCredentialSocket=../../data/crane/auth.sock\n");
+        var env = new java.util.HashMap<String, String>();
+        env.put("HOME", c.dir.resolve("home").toString());
+        env.put("USER", "zed");
+        env.put("CRANE_CONF", conf.toString());
+        Io io = new Io(System.out, System.err, null, env, c.dir);
+        ClientConfig cc = ClientConfig.resolve(io, null);
+        // relative to the configuration file: the shipped file works wherever the distribution is unpacked
+        assertEquals(c.dir.resolve("dist/data/crane/auth.sock").toAbsolutePath(), cc.credentialSocket());
+        assertTrue(cc.usesCredentialService());
+        // a credential file of one's own (~/.crane/credential) still wins
+        java.nio.file.Files.createDirectories(c.dir.resolve("home/.crane"));
+        java.nio.file.Files.writeString(c.dir.resolve("home/.crane/credential"), "x");
+        assertFalse(ClientConfig.resolve(io, null).usesCredentialService());
+        env.put("CRANE_CREDENTIAL_SOCKET", "/run/other.sock");
+        java.nio.file.Files.delete(c.dir.resolve("home/.crane/credential"));
+        assertEquals(java.nio.file.Path.of("/run/other.sock"), ClientConfig.resolve(io, null).credentialSocket());
+        // a service that is not there is said as such, naming the socket
+        env.put("CRANE_CREDENTIAL_SOCKET", c.dir.resolve("absent.sock").toString());
+        var err = new java.io.ByteArrayOutputStream();
+        io = new Io(System.out, new java.io.PrintStream(err, true), null, env, c.dir);
+        assertEquals(1, Crane.run("cqueue", new String[0], io));
+        assertTrue(err.toString(), err.toString().startsWith("cqueue: error: cannot get a credential from the"
+                + " credential service " + c.dir.resolve("absent.sock")));
     }
 }

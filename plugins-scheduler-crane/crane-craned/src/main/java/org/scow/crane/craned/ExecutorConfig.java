@@ -3,7 +3,7 @@ package org.scow.crane.craned;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import org.scow.crane.ctld.account.JobUserPolicy;
+import org.scow.crane.protocol.JobUserPolicy;
 
 /** Settings of a node's job executor. Fluent setters; the defaults suit a single-machine cluster. */
 public final class ExecutorConfig {

@@ -3,7 +3,7 @@ package org.scow.crane.craned;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.scow.crane.ctld.util.HostList;
+import org.scow.crane.protocol.HostList;
 
 /**
  * The environment a batch script sees: the submission environment, the account's identity (HOME, USER, LOGNAME,

@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.scow.crane.ctld.account.JobUserPolicy;
-import org.scow.crane.ctld.model.JobState;
+import org.scow.crane.protocol.JobUserPolicy;
+import org.scow.crane.protocol.JobState;
 
 /**
  * Runs batch jobs as real processes on this node (the core of craned).

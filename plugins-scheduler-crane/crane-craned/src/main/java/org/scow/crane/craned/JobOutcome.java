@@ -1,6 +1,6 @@
 package org.scow.crane.craned;
 
-import org.scow.crane.ctld.model.JobState;
+import org.scow.crane.protocol.JobState;
 
 /**
  * How a job ended on its node.

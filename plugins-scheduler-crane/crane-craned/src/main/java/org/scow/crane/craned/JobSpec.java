@@ -1,10 +1,6 @@
 package org.scow.crane.craned;
 
-import java.util.ArrayList;
 import java.util.List;
-import org.scow.crane.ctld.model.Job;
-import org.scow.crane.ctld.model.JobDesc;
-import org.scow.crane.ctld.model.Node;
 
 /**
  * Everything a node needs to run one started job, independent of how it got here (in-process from the controller,
@@ -28,17 +24,6 @@ public record JobSpec(long jobId, long startTime, long arrayJobId, int arrayTask
         nodes = List.copyOf(nodes);
         env = List.copyOf(env);
         if (nodes.isEmpty()) throw new IllegalArgumentException("job " + jobId + " has no nodes");
-    }
-
-    /** The spec of a started controller job; {@code all} are the controller's nodes (indexed by allocation). */
-    public static JobSpec of(Job j, Node[] all) {
-        if (j.allocNodes == null) throw new IllegalArgumentException("job " + j.id + " is not started");
-        List<String> names = new ArrayList<>(j.allocNodes.length);
-        for (int n : j.allocNodes) names.add(all[n].name);
-        JobDesc d = j.desc;
-        return new JobSpec(j.id, j.startTime, j.arrayJobId, j.arrayTaskId, d.name(), d.user(), d.account(), d.partition(), d.qos(),
-                names, d.ntasks(), d.ntasksPerNode(), d.cpusPerTask(), d.cpusPerNode(), d.memPerNodeMb(),
-                d.gresPerNode(), j.timeLimitSec, d.workDir(), d.script(), List.of(d.env()), d.stdout(), d.stderr());
     }
 
     /** The node the batch script runs on. */

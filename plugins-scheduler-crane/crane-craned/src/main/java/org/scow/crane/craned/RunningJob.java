@@ -2,7 +2,7 @@ package org.scow.crane.craned;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.scow.crane.ctld.model.JobState;
+import org.scow.crane.protocol.JobState;
 
 /** One job the executor watches: launched by it, or re-adopted after a restart ({@code process} is then null). */
 final class RunningJob {

@@ -16,7 +16,7 @@ import java.util.Map;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
-import org.scow.crane.ctld.model.JobState;
+import org.scow.crane.protocol.JobState;
 
 /**
  * GPU isolation with the cgroup v1 devices controller, and the GPUs of jobs re-adopted after an executor restart.

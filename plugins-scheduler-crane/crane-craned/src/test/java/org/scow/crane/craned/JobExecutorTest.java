@@ -14,7 +14,7 @@ import java.util.Map;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
-import org.scow.crane.ctld.model.JobState;
+import org.scow.crane.protocol.JobState;
 
 /**
  * The executor with real processes: environment, output files, exit codes, cancel and time limit killing the whole

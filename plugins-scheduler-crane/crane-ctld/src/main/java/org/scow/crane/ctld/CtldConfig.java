@@ -12,7 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.scow.crane.ctld.account.JobUserPolicy;
+import org.scow.crane.protocol.JobUserPolicy;
 import org.scow.crane.ctld.model.GresRegistry;
 import org.scow.crane.ctld.model.Node;
 import org.scow.crane.ctld.model.Partition;
@@ -95,6 +95,19 @@ public final class CtldConfig {
     public int listenPort = 10011;
     /** HMAC key that signs credentials; default {@code StateDir/auth.key}, created on first start. */
     public Path authKeyFile;
+    /**
+     * Unix socket of the local credential service (crane-server CredentialService): any local user connecting gets
+     * a user credential for the uid the kernel reports. Null: no service.
+     */
+    public Path credentialSocket;
+    /** Lifetime of the credentials the service issues. */
+    public long credentialTtlSec = 3600;
+    /**
+     * Account (created under root when missing) that a user without any membership joins when the credential service
+     * first gives them a credential, so that on a single-machine cluster a Unix user can submit with no
+     * administrator step. Null: none (a networked cluster's accounts are managed by its administrators).
+     */
+    public String credentialDefaultAccount;
     /** End jobs after their script's {@code sleep} instead of running them: only until the node daemon exists. */
     public boolean simulatedNodes;
     /** A submission wakes the scheduler, but passes start at most this often. */
@@ -282,6 +295,9 @@ public final class CtldConfig {
             case "TlsKeyFile" -> tlsKeyFile = Path.of(v);
             case "AllowPlaintext" -> allowPlaintext = Boolean.parseBoolean(v);
             case "AuthKeyFile" -> authKeyFile = Path.of(v);
+            case "CredentialSocket" -> credentialSocket = v.isEmpty() ? null : Path.of(v);
+            case "CredentialTtl" -> credentialTtlSec = TimeSpec.parseDuration(key, v);
+            case "CredentialDefaultAccount" -> credentialDefaultAccount = v.isEmpty() ? null : v;
             case "SimulatedNodes" -> simulatedNodes = Boolean.parseBoolean(v);
             case "MinPassGapMs" -> minPassGapMs = Long.parseLong(v);
             case "LocalExecutor" -> localExecutor = Boolean.parseBoolean(v);

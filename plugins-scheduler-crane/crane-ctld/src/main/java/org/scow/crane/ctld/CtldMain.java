@@ -105,7 +105,7 @@ public final class CtldMain {
             while (true) {
                 c.schedule();
                 // complete some running jobs so END records interleave with submissions
-                List<JobView> run = c.jobs(v -> v.state() == org.scow.crane.ctld.model.JobState.RUNNING);
+                List<JobView> run = c.jobs(v -> v.state() == org.scow.crane.protocol.JobState.RUNNING);
                 int k = 0;
                 for (JobView v : run) {
                     if (k++ % 2 == 0) {

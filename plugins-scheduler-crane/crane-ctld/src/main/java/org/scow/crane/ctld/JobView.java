@@ -3,7 +3,7 @@ package org.scow.crane.ctld;
 import java.util.ArrayList;
 import java.util.List;
 import org.scow.crane.ctld.model.Job;
-import org.scow.crane.ctld.model.JobState;
+import org.scow.crane.protocol.JobState;
 import org.scow.crane.ctld.model.Node;
 import org.scow.crane.ctld.model.PendingReason;
 import org.scow.crane.ctld.util.HostList;

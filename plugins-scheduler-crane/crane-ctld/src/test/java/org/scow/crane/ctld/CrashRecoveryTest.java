@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
-import org.scow.crane.ctld.model.JobState;
+import org.scow.crane.protocol.JobState;
 
 /**
  * Kills a real controller JVM with SIGKILL in the middle of a stream of concurrent submissions (plus scheduling,
@@ -83,7 +83,10 @@ public class CrashRecoveryTest {
 
     private static void runAndKill(Path conf, Path state, Map<Long, String> acked, Set<Long> ended, int atLeast)
             throws Exception {
-        String cp = new File(CtldMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
+        // the controller's classes and the one jar it depends on (crane-protocol: the shared host-list parser)
+        String cp = new File(CtldMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath()
+                + File.pathSeparator + new File(org.scow.crane.protocol.HostList.class.getProtectionDomain()
+                        .getCodeSource().getLocation().toURI()).getPath();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", cp, "org.scow.crane.ctld.CtldMain", "load",
                 "--config", conf.toString(), "--state", state.toString(), "--threads", "6");

@@ -20,7 +20,7 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.scow.crane.ctld.history.HistoryStore;
-import org.scow.crane.ctld.model.JobState;
+import org.scow.crane.protocol.JobState;
 
 /** The durable job history: StateDir/history/YYYY-MM-DD.jobs. */
 public class HistoryTest {

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.Test;
 import org.scow.crane.ctld.model.JobRequest;
-import org.scow.crane.ctld.model.JobState;
+import org.scow.crane.protocol.JobState;
 
 public class LimitsDepsArraysTest {
     @Test

@@ -16,7 +16,7 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.scow.crane.ctld.model.JobRequest;
-import org.scow.crane.ctld.model.JobState;
+import org.scow.crane.protocol.JobState;
 import org.scow.crane.ctld.wal.SnapshotFile;
 import org.scow.crane.ctld.wal.Wal;
 

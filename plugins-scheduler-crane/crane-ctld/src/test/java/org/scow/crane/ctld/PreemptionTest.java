@@ -17,7 +17,7 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.scow.crane.ctld.model.Job;
 import org.scow.crane.ctld.model.JobRequest;
-import org.scow.crane.ctld.model.JobState;
+import org.scow.crane.protocol.JobState;
 import org.scow.crane.ctld.model.PreemptMode;
 
 /**

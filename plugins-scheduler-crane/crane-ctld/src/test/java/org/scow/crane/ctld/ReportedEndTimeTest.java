@@ -8,7 +8,7 @@ import java.util.List;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
-import org.scow.crane.ctld.model.JobState;
+import org.scow.crane.protocol.JobState;
 
 /**
  * A job end reported late (the controller was down while the node queued it) keeps the time the job really ended,

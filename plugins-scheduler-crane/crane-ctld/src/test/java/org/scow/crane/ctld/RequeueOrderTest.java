@@ -3,7 +3,7 @@ package org.scow.crane.ctld;
 import static org.junit.Assert.assertEquals;
 
 import org.junit.Test;
-import org.scow.crane.ctld.model.JobState;
+import org.scow.crane.protocol.JobState;
 
 /**
  * A requeued job keeps its place: among jobs of the same priority it runs before the jobs submitted after it, as it

@@ -7,7 +7,7 @@ import static org.scow.crane.ctld.TestCluster.alice;
 
 import org.junit.Test;
 import org.scow.crane.ctld.model.JobRequest;
-import org.scow.crane.ctld.model.JobState;
+import org.scow.crane.protocol.JobState;
 
 public class SchedulingTest {
     private static JobRequest whole(String user, String account) {

@@ -8,7 +8,7 @@ import static org.scow.crane.ctld.TestCluster.expectError;
 import org.junit.Test;
 import org.scow.crane.ctld.CtldException.Code;
 import org.scow.crane.ctld.model.JobRequest;
-import org.scow.crane.ctld.model.JobState;
+import org.scow.crane.protocol.JobState;
 
 public class SubmitValidationTest {
     @Test

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
 import org.junit.Test;
-import org.scow.crane.ctld.account.JobUserPolicy;
+import org.scow.crane.protocol.JobUserPolicy;
 import org.scow.crane.ctld.model.JobRequest;
 
 /**

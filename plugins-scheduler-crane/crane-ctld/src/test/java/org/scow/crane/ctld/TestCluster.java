@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.scow.crane.ctld.model.JobRequest;
-import org.scow.crane.ctld.model.JobState;
+import org.scow.crane.protocol.JobState;
 
 /** A small cluster for tests: partition cpu (4 x 8 CPUs, 16 GiB) and gpu (2 x 32 CPUs, 4 x a100), manual clock. */
 final class TestCluster {

@@ -61,6 +61,17 @@ public @interface ControllerConfig {
     @AttributeDefinition(description = "Let uid 0 (root) run jobs: single-user test machines only")
     boolean allowRootJobs() default false;
 
+    @AttributeDefinition(description = "Unix socket of the local credential service: every local user gets a short-lived"
+            + " credential for the uid the kernel reports (the commands ask it); empty: ${stateDir}/auth.sock, 'off': none")
+    String credentialSocket() default "";
+
+    @AttributeDefinition(description = "Lifetime of the credentials the credential service issues (Slurm notation, e.g. 1:00:00)")
+    String credentialTtl() default "1:00:00";
+
+    @AttributeDefinition(description = "Account (created when missing) that a user with none joins when the credential"
+            + " service first gives them a credential, so Unix users can submit with no administrator step; empty: none")
+    String userAccount() default "users";
+
     @AttributeDefinition(description = "Controller user the platform acts as (must be a controller admin)")
     String platformPrincipal() default "root";
 }

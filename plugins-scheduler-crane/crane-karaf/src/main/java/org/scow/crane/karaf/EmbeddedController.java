@@ -23,6 +23,9 @@ import org.scow.crane.server.CraneServer;
  * machine), one partition; jobs run as real processes. State (WAL, snapshots, key) lives in the state directory and
  * survives restarts; jobs still running when the component stops keep running and are re-adopted when it starts.
  *
+ * <p>Local users get their credentials from the credential service on {@code <stateDir>/auth.sock} (crane-server
+ * {@code CredentialService}: the kernel says who connects), which the distribution's commands ask; no root step.
+ *
  * <p>On activation it also writes {@code <stateDir>/platform.cred}, a proxy credential for the platform driver, so
  * the cluster configuration {@code driver.credentialFile = ${karaf.data}/crane/platform.cred} works out of the box.
  * A configuration change restarts the controller (no {@code @Modified}: every setting shapes the controller).
@@ -45,11 +48,13 @@ public class EmbeddedController {
         Path cred = cfg.stateDir.resolve("platform.cred");
         CredentialFiles.writeCredential(cred, server.issue(Credential.Scope.PROXY, c.platformPrincipal(), CREDENTIAL_TTL), null);
         var exec = server.localLauncher().executor();
-        LOG.info(String.format("cranectld (embedded) on %s:%d, state %s, recovered %d live jobs in %d ms; jobs %s, cgroups %s",
+        LOG.info(String.format("cranectld (embedded) on %s:%d, state %s, recovered %d live jobs in %d ms; jobs %s, cgroups %s"
+                        + ", credential service %s",
                 cfg.listenAddress, server.port(), cfg.stateDir, server.controller().liveCount(),
                 (System.nanoTime() - t0) / 1_000_000,
                 exec.runsJobsAsTheirUsers() ? "run as their users" : "single-user mode (" + System.getProperty("user.name") + " only)",
-                exec.cgroupsActive() ? "on" : "off (" + exec.cgroupsProblem() + ")"));
+                exec.cgroupsActive() ? "on" : "off (" + exec.cgroupsProblem() + ")",
+                server.credentialSocket() == null ? "off" : server.credentialSocket()));
     }
 
     @Deactivate
@@ -85,6 +90,12 @@ public class EmbeddedController {
         cfg.deniedJobUsers = CtldConfig.names(c.deniedJobUsers());
         cfg.allowedSystemUsers = CtldConfig.names(c.allowedSystemUsers());
         cfg.allowRootJobs = c.allowRootJobs();
+        String socket = c.credentialSocket().strip();
+        cfg.credentialSocket = socket.equalsIgnoreCase("off") ? null
+                : socket.isEmpty() ? state.resolve("auth.sock") : Path.of(socket);
+        cfg.credentialTtlSec = TimeSpec.parseDuration("credentialTtl", c.credentialTtl().strip());
+        if (cfg.credentialTtlSec <= 0) throw new IllegalArgumentException("credentialTtl must be positive");
+        cfg.credentialDefaultAccount = c.userAccount().isBlank() ? null : c.userAccount().strip();
         // the controller allocates GPU counts and the executor hands out device indices: both must see the same number
         int gpus = c.gpus() >= 0 ? c.gpus() : Gpus.discover();
         cfg.nodeGpus = gpus;

@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.apache.felix.framework.Felix;
 import org.junit.Test;
+import org.scow.crane.protocol.Credential;
+import org.scow.crane.protocol.CredentialSocket;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -81,6 +83,7 @@ public class CraneControllerBundleIT {
             assertEquals("org.scow.crane.controller", bundle.getSymbolicName());
             Path cred = state.resolve("platform.cred");
             waitFor("the component to start and write " + cred, () -> Files.exists(cred) && listening(port));
+            credentialServiceAnswersByUid(state, dir);
 
             String jobId;
             try (SchedulerDriver driver = driver(port, cred)) {
@@ -109,6 +112,34 @@ public class CraneControllerBundleIT {
             felix.stop();
             felix.waitForStop(20_000);
         }
+    }
+
+    /**
+     * The credential service inside OSGi (JNA embedded in the bundle): alice, an ordinary user, gets her own
+     * credential, signed with the controller's key; root (this test) gets a refusal.
+     */
+    private static void credentialServiceAnswersByUid(Path state, Path dir) throws Exception {
+        Path socket = state.resolve("auth.sock");
+        assertEquals("rw-rw-rw-", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+        var refused = org.junit.Assert.assertThrows(CredentialSocket.Refused.class, () -> CredentialSocket.fetch(socket, 10_000));
+        assertTrue(refused.getMessage(), refused.getMessage().startsWith("no credential for root (uid 0)"));
+        Path classes = dir.resolve("client");
+        for (String c : List.of("CredentialSocket", "CredentialSocket$Refused")) {
+            Path f = classes.resolve("org/scow/crane/protocol/" + c + ".class");
+            Files.createDirectories(f.getParent());
+            try (var in = CredentialSocket.class.getResourceAsStream(c + ".class")) {
+                Files.write(f, in.readAllBytes());
+            }
+        }
+        Process p = new ProcessBuilder("setpriv", "--reuid=alice", "--regid=alice", "--clear-groups",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classes.toString(),
+                CredentialSocket.class.getName(), socket.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        Credential c = Credential.verify(out, org.scow.crane.protocol.CredentialFiles.loadOrCreateKey(state.resolve("auth.key")),
+                System.currentTimeMillis() / 1000);
+        assertEquals("alice", c.principal());
+        assertEquals(Credential.Scope.USER, c.scope());
     }
 
     private static JobState state(SchedulerDriver d, String id) {

@@ -44,6 +44,10 @@ public class EmbeddedControllerConfigTest {
         assertEquals(java.util.Set.of("root", "nobody"), c.deniedJobUsers);
         assertEquals(java.util.Set.of(), c.allowedSystemUsers);
         assertEquals(false, c.allowRootJobs);
+        // local users get credentials from the credential service in the state directory, valid for an hour
+        assertEquals(Path.of("/opt/karaf/data/crane/auth.sock"), c.credentialSocket);
+        assertEquals(3600, c.credentialTtlSec);
+        assertEquals("users", c.credentialDefaultAccount);
         c.buildCluster(); // a valid layout
     }
 
@@ -68,6 +72,16 @@ public class EmbeddedControllerConfigTest {
         assertEquals(false, c.runJobsAsUser);
         assertEquals("off", c.cgroups);
         assertEquals(4, c.killWaitSec);
+        c = EmbeddedController.toCtldConfig(config(map("gpus", 0, "credentialSocket", "/run/crane.sock",
+                "credentialTtl", "30")), "/d");
+        assertEquals(Path.of("/run/crane.sock"), c.credentialSocket);
+        assertEquals("Slurm notation: minutes", 1800, c.credentialTtlSec);
+        c = EmbeddedController.toCtldConfig(config(map("gpus", 0, "credentialSocket", "off", "userAccount", "")), "/d");
+        assertEquals(null, c.credentialSocket);
+        assertEquals(null, c.credentialDefaultAccount);
+        var e = assertThrows(RuntimeException.class, () -> EmbeddedController.toCtldConfig(
+                config(map("gpus", 0, "credentialTtl", "soon")), "/d"));
+        assertTrue(e.getMessage(), e.getMessage().contains("credentialTtl"));
     }
 
     @Test

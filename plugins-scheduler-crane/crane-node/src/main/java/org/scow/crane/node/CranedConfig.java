@@ -10,8 +10,8 @@ import java.util.Set;
 import org.scow.crane.craned.Cgroups;
 import org.scow.crane.craned.ExecutorConfig;
 import org.scow.crane.craned.Gpus;
-import org.scow.crane.ctld.account.JobUserPolicy;
-import org.scow.crane.ctld.util.TimeSpec;
+import org.scow.crane.protocol.JobUserPolicy;
+import org.scow.crane.protocol.TimeSpec;
 
 /**
  * {@code craned.conf}: one {@code Key=value} per line, {@code #} starts a comment. In {@code SpoolDir} and

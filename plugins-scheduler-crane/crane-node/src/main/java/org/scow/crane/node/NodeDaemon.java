@@ -27,7 +27,7 @@ import java.util.logging.Logger;
 import org.scow.crane.craned.JobExecutor;
 import org.scow.crane.craned.JobOutcome;
 import org.scow.crane.craned.JobSpec;
-import org.scow.crane.ctld.model.JobState;
+import org.scow.crane.protocol.JobState;
 import org.scow.crane.protocol.Channels;
 import org.scow.crane.protocol.CredentialFiles;
 import org.scow.crane.protocol.Wire;

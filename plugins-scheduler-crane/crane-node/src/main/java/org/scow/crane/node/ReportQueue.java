@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
-import org.scow.crane.ctld.model.JobState;
+import org.scow.crane.protocol.JobState;
 
 /**
  * Job ends not yet acknowledged by the controller, kept as one small file each ({@code <dir>/<id>-<runStart>}

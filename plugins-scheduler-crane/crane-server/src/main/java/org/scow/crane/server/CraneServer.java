@@ -21,9 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.scow.crane.ctld.Clock;
 import org.scow.crane.ctld.Controller;
 import org.scow.crane.ctld.CtldConfig;
+import org.scow.crane.ctld.CtldException;
 import org.scow.crane.craned.Cgroups;
 import org.scow.crane.craned.ExecutorConfig;
-import org.scow.crane.craned.LocalLauncher;
 import org.scow.crane.protocol.Channels;
 import org.scow.crane.protocol.Credential;
 import org.scow.crane.protocol.CredentialFiles;
@@ -35,6 +35,7 @@ import org.scow.crane.protocol.v1.CraneGrpc;
  * cluster that runs real jobs, {@code LocalExecutor=true}) or the simulated nodes, and the gRPC server in front. Used by the standalone daemon ({@link ServerMain}), the Karaf component and tests.
  */
 public final class CraneServer implements AutoCloseable {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(CraneServer.class.getName());
     /** Handler threads: enough that concurrent submitters share WAL flushes (group commit), few enough for 2 cores. */
     private static final int HANDLER_THREADS = 32;
 
@@ -49,6 +50,7 @@ public final class CraneServer implements AutoCloseable {
     private final ExecutorService handlers;
     private final Server server;
     private boolean closed;
+    private CredentialService credentials;
 
     private CraneServer(CtldConfig cfg, Clock clock, byte[] key) throws IOException {
         checkTransport(cfg);
@@ -155,6 +157,18 @@ public final class CraneServer implements AutoCloseable {
             throw new IOException("cannot listen on " + cfg.listenAddress + ":" + cfg.listenPort + ": " + e.getMessage(), e);
         }
         s.loop.start();
+        if (cfg.credentialSocket != null) {
+            try {
+                s.credentials = CredentialService.start(cfg.credentialSocket, cfg.jobUserPolicy(),
+                        Duration.ofSeconds(cfg.credentialTtlSec), (user, ttl) -> {
+                            s.enrol(user, cfg.credentialDefaultAccount);
+                            return s.issue(Credential.Scope.USER, user, ttl);
+                        });
+            } catch (IOException e) {
+                s.close();
+                throw e;
+            }
+        }
         return s;
     }
 
@@ -172,6 +186,38 @@ public final class CraneServer implements AutoCloseable {
         return new Credential(scope, principal, System.currentTimeMillis() / 1000 + ttl.toSeconds()).sign(key);
     }
 
+    /** The local credential service's socket, or null when there is none ({@code CredentialSocket=}). */
+    public Path credentialSocket() {
+        return credentials == null ? null : credentials.path();
+    }
+
+    /**
+     * Makes {@code user} a member of {@code account} (creating it under root) when they belong to no account yet:
+     * the credential service's first answer to a user of a single-machine cluster. Logged like any account op, as
+     * the administrator root. A failure is logged and the user simply gets a credential without a membership.
+     */
+    void enrol(String user, String account) {
+        if (account == null) return;
+        try {
+            boolean member = ctl.withAccounts(a -> a.user(user) != null && !a.user(user).memberships.isEmpty());
+            if (member) return;
+            if (ctl.withAccounts(a -> a.account(account) == null)) {
+                try {
+                    ctl.addAccount("root", account, "root", null, null);
+                } catch (CtldException e) {
+                    if (e.code() != CtldException.Code.ALREADY_EXISTS) throw e; // a concurrent first call made it
+                }
+            }
+            ctl.addUser("root", user, account);
+            LOG.info("credential service: user '" + user + "' had no account; added to '" + account + "'");
+        } catch (CtldException e) {
+            if (e.code() != CtldException.Code.ALREADY_EXISTS) {
+                LOG.warning("credential service: cannot add user '" + user + "' to account '" + account + "': "
+                        + e.getMessage());
+            }
+        }
+    }
+
     /** Wakes the scheduler now (after changes made directly on the controller). */
     public void poke() {
         loop.poke();
@@ -182,6 +228,7 @@ public final class CraneServer implements AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
+        if (credentials != null) credentials.close();
         if (nodeManager != null) nodeManager.close(); // ends the nodes' Register streams, which would hold shutdown
         server.shutdown();
         try {

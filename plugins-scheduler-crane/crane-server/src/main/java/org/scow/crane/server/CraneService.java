@@ -19,7 +19,7 @@ import org.scow.crane.ctld.account.Account;
 import org.scow.crane.ctld.account.Membership;
 import org.scow.crane.ctld.account.Qos;
 import org.scow.crane.ctld.account.UserRec;
-import org.scow.crane.ctld.model.JobState;
+import org.scow.crane.protocol.JobState;
 import org.scow.crane.protocol.v1.AccountList;
 import org.scow.crane.protocol.v1.AccountOpRequest;
 import org.scow.crane.protocol.v1.CancelFilter;

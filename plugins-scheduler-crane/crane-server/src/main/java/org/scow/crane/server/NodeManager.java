@@ -19,7 +19,7 @@ import org.scow.crane.ctld.CtldException;
 import org.scow.crane.ctld.Launcher;
 import org.scow.crane.ctld.model.Job;
 import org.scow.crane.ctld.model.JobDesc;
-import org.scow.crane.ctld.model.JobState;
+import org.scow.crane.protocol.JobState;
 import org.scow.crane.ctld.model.Node;
 import org.scow.crane.ctld.model.NodeState;
 import org.scow.crane.protocol.v1.NodeCommand;

@@ -21,9 +21,16 @@ import org.scow.crane.protocol.CredentialFiles;
  * <pre>
  *   cranectld serve --config crane.conf [--state DIR] [--port N] [--pid FILE]
  *   cranectld credential --key FILE --scope user|proxy|node --principal NAME [--ttl 30-0] --out FILE [--owner USER]
+ *   cranectld credential-service --key FILE --socket PATH [--ttl 1:00:00] [--min-uid 1000] [--denied root,nobody]
+ *                                [--allowed-system NAMES]
  * </pre>
  * {@code credential} is run by root on the head node (it must read the key): it writes the credential to a file
  * mode 0600, owned by {@code --owner} when given, e.g. {@code /home/alice/.crane/credential} for alice.
+ *
+ * <p>{@code credential-service} runs the local credential service alone, for login and compute nodes of a networked
+ * cluster: with a copy of the controller's key (root's, 0600, as munge shares its key) every ordinary user of that
+ * node gets a short-lived credential from the socket, judged by that node's kernel. The key must exist: a service
+ * that made up a key of its own would issue credentials the controller refuses.
  */
 public final class ServerMain {
     private ServerMain() {
@@ -39,6 +46,7 @@ public final class ServerMain {
         switch (args[0]) {
             case "serve" -> serve(opt);
             case "credential" -> credential(opt);
+            case "credential-service" -> credentialService(opt);
             default -> usage();
         }
     }
@@ -61,6 +69,35 @@ public final class ServerMain {
             stop.countDown();
         }));
         stop.await();
+    }
+
+    private static void credentialService(Map<String, String> opt) throws Exception {
+        CredentialService service = startCredentialService(opt);
+        System.err.println("cranectld: credential service on " + service.path());
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            service.close();
+            stop.countDown();
+        }));
+        stop.await();
+    }
+
+    /** The standalone credential service of {@code credential-service}, signing with an existing key. */
+    static CredentialService startCredentialService(Map<String, String> opt) throws Exception {
+        Path keyFile = Path.of(require(opt, "key"));
+        if (!Files.isRegularFile(keyFile)) {
+            throw new IllegalArgumentException("--key " + keyFile + " does not exist: copy the controller's key"
+                    + " (AuthKeyFile, default <StateDir>/auth.key) to this node, readable by root only");
+        }
+        byte[] key = CredentialFiles.loadOrCreateKey(keyFile);
+        long ttl = TimeSpec.parseDuration("ttl", opt.getOrDefault("ttl", "1:00:00"));
+        var policy = org.scow.crane.protocol.JobUserPolicy.of(
+                Integer.parseInt(opt.getOrDefault("min-uid", "1000")),
+                CtldConfig.names(opt.getOrDefault("denied", "root,nobody")),
+                CtldConfig.names(opt.getOrDefault("allowed-system", "")), false);
+        return CredentialService.start(Path.of(require(opt, "socket")), policy, java.time.Duration.ofSeconds(ttl),
+                (user, t) -> new Credential(Credential.Scope.USER, user,
+                        System.currentTimeMillis() / 1000 + t.toSeconds()).sign(key));
     }
 
     private static void credential(Map<String, String> opt) throws Exception {
@@ -91,7 +128,9 @@ public final class ServerMain {
     private static void usage() {
         System.err.println("usage: cranectld serve --config FILE [--state DIR] [--port N] [--pid FILE]\n"
                 + "       cranectld credential --key FILE --scope user|proxy|node --principal NAME [--ttl 30-0]"
-                + " --out FILE [--owner USER]");
+                + " --out FILE [--owner USER]\n"
+                + "       cranectld credential-service --key FILE --socket PATH [--ttl 1:00:00] [--min-uid 1000]"
+                + " [--denied root,nobody] [--allowed-system NAMES]");
         System.exit(2);
     }
 }

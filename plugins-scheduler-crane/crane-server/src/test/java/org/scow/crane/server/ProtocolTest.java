@@ -141,7 +141,9 @@ public class ProtocolTest {
     public void holdAndRelease() throws Exception {
         long held = submit(ts.as("alice"), job("held").setHold(true));
         ts.server.poke();
-        Thread.sleep(100);
+        // the pass that sets the reason runs on the scheduler thread: await it (a fixed sleep failed under load)
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (get(held).getReason().equals("None") && System.nanoTime() < deadline) Thread.onSpinWait();
         Job j = get(held);
         assertEquals("PENDING", j.getState());
         assertTrue(j.getHeld());

@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.zip.CRC32C;
 import org.scow.crane.ctld.JobView;
-import org.scow.crane.ctld.model.JobState;
+import org.scow.crane.protocol.JobState;
 import org.scow.crane.ctld.util.Buf;
 import org.scow.crane.ctld.util.BufReader;
 import org.scow.crane.ctld.wal.Wal;

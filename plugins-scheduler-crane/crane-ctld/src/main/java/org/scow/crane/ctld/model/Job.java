@@ -1,6 +1,7 @@
 package org.scow.crane.ctld.model;
 
 import org.scow.crane.ctld.account.Account;
+import org.scow.crane.protocol.JobState;
 import org.scow.crane.ctld.account.Counter;
 import org.scow.crane.ctld.account.Membership;
 import org.scow.crane.ctld.account.Qos;

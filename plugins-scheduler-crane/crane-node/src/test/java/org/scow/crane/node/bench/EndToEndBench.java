@@ -122,7 +122,7 @@ public final class EndToEndBench {
             double sub = (t1 - t0) / 1e9;
             double drain = (t2 - t0) / 1e9;
             long failed = server.controller().history(0, Long.MAX_VALUE, 0, Integer.MAX_VALUE).stream()
-                    .filter(v -> v.state() != org.scow.crane.ctld.model.JobState.COMPLETED)
+                    .filter(v -> v.state() != org.scow.crane.protocol.JobState.COMPLETED)
                     .peek(v -> System.out.println("not completed: " + v.id() + " " + v.state() + " exit " + v.exitCode()))
                     .count();
             System.out.printf("crane %s N=%d nodes=%d submit=%.2fs (%.1f jobs/s) drain=%.2fs (%.1f jobs/s)%s%n",

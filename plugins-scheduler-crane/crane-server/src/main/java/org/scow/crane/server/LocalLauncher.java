@@ -1,4 +1,4 @@
-package org.scow.crane.craned;
+package org.scow.crane.server;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -7,13 +7,20 @@ import java.util.logging.Logger;
 import org.scow.crane.ctld.Controller;
 import org.scow.crane.ctld.CtldException;
 import org.scow.crane.ctld.Launcher;
+import org.scow.crane.craned.ExecutorConfig;
+import org.scow.crane.craned.JobExecutor;
+import org.scow.crane.craned.JobOutcome;
+import org.scow.crane.craned.JobSpec;
 import org.scow.crane.ctld.model.Job;
-import org.scow.crane.ctld.model.JobState;
+import org.scow.crane.ctld.model.JobDesc;
+import org.scow.crane.protocol.JobState;
 import org.scow.crane.ctld.model.Node;
 
 /**
  * A single-machine cluster: the controller's {@link Launcher} runs every started job on this machine through a
- * {@link JobExecutor}, in the controller's process. Reports go straight to the controller.
+ * {@link JobExecutor}, in the controller's process. Reports go straight to the controller. It lives with the server,
+ * not with the executor, because it is the one piece that knows both: the executor (crane-craned) does not depend
+ * on the controller core.
  *
  * <p>The controller stays the source of truth for time limits and cancels: it ends the job (TIMEOUT, CANCELLED,
  * NODE_FAIL, requeue) and then asks the executor to kill it; the executor only reports what it alone can know
@@ -43,10 +50,21 @@ public final class LocalLauncher implements Launcher, AutoCloseable {
         LocalLauncher l = new LocalLauncher(ctl, onEnded);
         l.executor = JobExecutor.open(cfg, l::ended);
         List<JobSpec> running = new ArrayList<>();
-        for (Job j : ctl.runningJobs()) running.add(JobSpec.of(j, l.nodes));
+        for (Job j : ctl.runningJobs()) running.add(spec(j, l.nodes));
         l.executor.recover(running);
         ctl.setLauncher(l);
         return l;
+    }
+
+    /** The executor's spec of a started controller job; {@code all} are the controller's nodes (indexed by allocation). */
+    static JobSpec spec(Job j, Node[] all) {
+        if (j.allocNodes == null) throw new IllegalArgumentException("job " + j.id + " is not started");
+        List<String> names = new ArrayList<>(j.allocNodes.length);
+        for (int n : j.allocNodes) names.add(all[n].name);
+        JobDesc d = j.desc;
+        return new JobSpec(j.id, j.startTime, j.arrayJobId, j.arrayTaskId, d.name(), d.user(), d.account(), d.partition(), d.qos(),
+                names, d.ntasks(), d.ntasksPerNode(), d.cpusPerTask(), d.cpusPerNode(), d.memPerNodeMb(),
+                d.gresPerNode(), j.timeLimitSec, d.workDir(), d.script(), List.of(d.env()), d.stdout(), d.stderr());
     }
 
     public JobExecutor executor() {
@@ -55,7 +73,7 @@ public final class LocalLauncher implements Launcher, AutoCloseable {
 
     @Override
     public void launch(List<Job> jobs) {
-        for (Job j : jobs) executor.start(JobSpec.of(j, nodes));
+        for (Job j : jobs) executor.start(spec(j, nodes));
     }
 
     @Override

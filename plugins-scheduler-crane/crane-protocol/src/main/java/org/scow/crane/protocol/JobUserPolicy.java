@@ -1,4 +1,4 @@
-package org.scow.crane.ctld.account;
+package org.scow.crane.protocol;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

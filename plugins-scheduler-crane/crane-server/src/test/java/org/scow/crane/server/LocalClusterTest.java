@@ -1,4 +1,4 @@
-package org.scow.crane.craned;
+package org.scow.crane.server;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -11,12 +11,16 @@ import java.util.function.BooleanSupplier;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
+import org.scow.crane.craned.Cgroups;
+import org.scow.crane.craned.ExecutorConfig;
+import org.scow.crane.craned.TestUsers;
+import org.scow.crane.craned.UnixUser;
 import org.scow.crane.ctld.Clock;
 import org.scow.crane.ctld.Controller;
 import org.scow.crane.ctld.CtldConfig;
 import org.scow.crane.ctld.JobView;
 import org.scow.crane.ctld.model.JobRequest;
-import org.scow.crane.ctld.model.JobState;
+import org.scow.crane.protocol.JobState;
 
 /**
  * A single-machine cluster: the controller with the real executor as its launcher, driven by hand (manual clock,
@@ -103,9 +107,19 @@ public class LocalClusterTest {
         return Files.readAllLines(file).stream().map(Long::parseLong).toList();
     }
 
+    /** A zombie (state Z in /proc/PID/stat) has exited: only its parent's wait is missing. */
+    private static boolean isZombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) == 'Z';
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     private static boolean anyAlive(List<Long> pids) {
         for (long p : pids) {
-            if (ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false) && !ProcessTree.isZombie(p)) return true;
+            if (ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false) && !isZombie(p)) return true;
         }
         return false;
     }

@@ -1,4 +1,4 @@
-package org.scow.crane.ctld.model;
+package org.scow.crane.protocol;
 
 /** Job states; names match the platform SPI's {@code JobState} where they overlap. */
 public enum JobState {
