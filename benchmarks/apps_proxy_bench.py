@@ -10,7 +10,7 @@ Loopback only; every loop is bounded (request count, seconds).
 """
 import argparse, base64, hashlib, http.client, json, os, socket, socketserver, struct, sys, time, urllib.parse
 
-GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC11B65"
+GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455
 PAGE = (b"<!doctype html><title>bench</title>" + b"x" * 990)[:1024]
 
 
@@ -159,6 +159,9 @@ def ws_throughput(url, seconds, size, headers):
     status = resp.split(b"\r\n", 1)[0]
     if b" 101 " not in status:
         raise SystemExit("WebSocket %s: %s" % (url, status.decode("latin-1")))
+    expected = base64.b64encode(hashlib.sha1(key.encode() + GUID).digest()).decode()
+    if ("sec-websocket-accept: " + expected).lower() not in resp.decode("latin-1").lower():
+        raise SystemExit("WebSocket %s: bad Sec-WebSocket-Accept" % url)
     payload = os.urandom(size)
     messages, start = 0, time.perf_counter()
     deadline = start + seconds

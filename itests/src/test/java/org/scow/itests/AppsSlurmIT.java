@@ -127,7 +127,13 @@ public class AppsSlurmIT extends PlatformTestSupport {
             await("session " + id + " " + state, timeout, () -> {
                 try {
                     last[0] = call("GET", S + "/" + id, null, alice.headers()).json();
-                    return state.equals(last[0].get("state").asText());
+                    String now = last[0].get("state").asText();
+                    if ("ENDED".equals(now) && !state.equals(now)) {
+                        throw new AssertionError("session " + id + " ended before " + state + ": " + last[0]);
+                    }
+                    return state.equals(now);
+                } catch (AssertionError e) {
+                    throw e;
                 } catch (Exception e) {
                     return false;
                 }
