@@ -56,6 +56,10 @@ public class AppService {
 
         @AttributeDefinition(description = "Seconds a derived session status is reused")
         int statusCacheSeconds() default 3;
+
+        @AttributeDefinition(description = "Clusters whose node names are not host names: <cluster>=<address>,... "
+                + "(the proxy reaches every node of that cluster at the address)")
+        String nodeAddresses() default "";
     }
 
     private final ClusterRegistry registry;
@@ -63,6 +67,7 @@ public class AppService {
     private final SessionStore store;
     private final AppCatalog catalog;
     private final long cacheMillis;
+    private final NodeAddresses nodeAddresses;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
     private record Cached(long at, SessionStatus status, Connection connection, String problem) {
@@ -93,6 +98,7 @@ public class AppService {
         this.files = new UserFiles(loginNodes);
         this.store = new SessionStore(emf);
         this.cacheMillis = Math.max(0, config.statusCacheSeconds()) * 1000L;
+        this.nodeAddresses = NodeAddresses.parse(config.nodeAddresses());
         String dir = config.directory();
         if (dir == null || dir.isBlank()) {
             dir = Path.of(System.getProperty("karaf.etc", "etc"), "apps").toString();
@@ -294,7 +300,8 @@ public class AppService {
         }
         Cached c = status(e);
         AppDefinition.Proxy proxy = catalog.app(e.appId).map(AppDefinition::proxy).orElse(AppDefinition.Proxy.ABSOLUTE);
-        return new Target(e.owner, c.status().state() == State.RUNNING ? c.connection() : null, proxy,
+        return new Target(e.owner, c.status().state() == State.RUNNING ? nodeAddresses.route(e.cluster,
+                c.connection()) : null, proxy,
                 c.status().state(), c.status().message());
     }
 

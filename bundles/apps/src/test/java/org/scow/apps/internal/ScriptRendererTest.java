@@ -90,6 +90,42 @@ public class ScriptRendererTest {
         }
     }
 
+    /**
+     * Under Slurm the connection names the node as Slurm knows it (SLURMD_NODENAME), which is what the job's node
+     * list holds, even when it is not this host's name (several slurmd on one host, NodeName=c1 NodeAddr=...); the
+     * port check still runs against this host.
+     */
+    @Test
+    public void underSlurmTheConnectionNamesTheSlurmNode() throws Exception {
+        AppDefinition app = DefinitionReader.read("t.yaml", """
+                name: HTTP
+                type: web
+                clusters: ["*"]
+                startTimeoutSeconds: 30
+                beforeScript: PORT=$(scow_free_port)
+                script: exec python3 -m http.server "$PORT" --bind 0.0.0.0
+                connect: { path: / }
+                """);
+        Path dir = tmp.newFolder("s5").toPath();
+        Process p = start(app, dir, Map.of(), Map.of("SLURMD_NODENAME", "c7"));
+        try {
+            Path conn = dir.resolve(ScriptRenderer.CONNECTION_FILE);
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.exists(conn) && p.isAlive() && System.nanoTime() < end) {
+                Thread.sleep(50);
+            }
+            assertTrue("connection file written; output: " + output(dir), Files.exists(conn));
+            Connection c = Connection.parse(Files.readString(conn), "c[1-8]");
+            assertEquals("c7", c.host());
+            try (Socket s = new Socket(InetAddress.getLocalHost().getHostName(), c.port())) {
+                assertTrue(s.isConnected());
+            }
+        } finally {
+            p.destroy();
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+        }
+    }
+
     @Test
     public void anAppThatExitsEarlyEndsWithAReadableReason() throws Exception {
         AppDefinition app = DefinitionReader.read("t.yaml", """
@@ -161,11 +197,19 @@ public class ScriptRendererTest {
     }
 
     private static Process start(AppDefinition app, Path dir, Map<String, String> values) throws Exception {
+        return start(app, dir, values, Map.of());
+    }
+
+    private static Process start(AppDefinition app, Path dir, Map<String, String> values, Map<String, String> env)
+            throws Exception {
         String script = ScriptRenderer.render(app, new ScriptRenderer.Context("s", dir.toString(), "/proxy/s/",
                 "u", "local", RES, values));
         Path file = dir.resolve("job.sh");
         Files.writeString(file, script);
-        return new ProcessBuilder("bash", file.toString()).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve(ScriptRenderer.LOG_FILE).toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder("bash", file.toString()).directory(dir.toFile())
+                .redirectErrorStream(true).redirectOutput(dir.resolve(ScriptRenderer.LOG_FILE).toFile());
+        pb.environment().remove("SLURMD_NODENAME");
+        pb.environment().putAll(env);
+        return pb.start();
     }
 }
