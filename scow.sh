@@ -158,5 +158,5 @@ case "${1:-}" in
       for _ in $(seq 1 60); do pgrep -f "karaf.home=$PWD/$(home)" >/dev/null || break; sleep 0.5; done
     fi
     rm -rf "$RUN" ;;
-  *) sed -n '2,12p' "$0"; exit 2 ;;
+  *) sed -n '2,11p' "$0"; exit 2 ;;
 esac
