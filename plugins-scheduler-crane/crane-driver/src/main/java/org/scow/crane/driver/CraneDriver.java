@@ -22,7 +22,7 @@ import org.scow.api.scheduler.DriverInfo;
 import org.scow.api.scheduler.ErrorCode;
 import org.scow.api.scheduler.JobFilter;
 import org.scow.api.scheduler.JobInfo;
-import org.scow.api.scheduler.JobQueries;
+import org.scow.api.scheduler.util.JobQueries;
 import org.scow.api.scheduler.JobQuery;
 import org.scow.api.scheduler.JobState;
 import org.scow.api.scheduler.JobSpec;
