@@ -66,10 +66,16 @@ public class FederationSuiteIT {
         }
 
         private void grant(Map<String, Object> g) throws Exception {
-            Api.Reply r = apiB.post("/api/v1/federation/grants", g);
-            if (r.status() != 201) {
-                throw new AssertionError("grant " + g + ": " + r);
-            }
+            // boot-time feature installation may refresh the federation bundle once more after its endpoints first
+            // answered: while it restarts the endpoint is briefly gone (404), so wait for the grant, not for a time
+            Api.Reply[] last = new Api.Reply[1];
+            Api.await("grant " + g + " created", Duration.ofMinutes(2), () -> {
+                last[0] = apiB.post("/api/v1/federation/grants", g);
+                if (last[0].status() != 201 && last[0].status() != 404) {
+                    throw new AssertionError("grant " + g + ": " + last[0]);
+                }
+                return last[0].status() == 201;
+            });
         }
 
         @Override
