@@ -71,7 +71,7 @@ public class PeerClusterResource {
     private SystemAccountPolicy systemAccounts;
 
     /** An account to create. */
-    public record NewAccount(String name, String owner) {
+    public record NewPeerAccount(String name, String owner) {
     }
 
     /** Partitions to block; empty or absent: the whole account. */
@@ -118,7 +118,7 @@ public class PeerClusterResource {
     @Path("accounts")
     @Operation(summary = "Create a granted account")
     @Public
-    public Response create(@PathParam("cluster") String cluster, NewAccount a) throws SchedulerException {
+    public Response create(@PathParam("cluster") String cluster, NewPeerAccount a) throws SchedulerException {
         Params.body(a);
         view(cluster).createAccount(Params.name("name", a.name()), Params.name("owner", a.owner()));
         return Response.status(201).build();

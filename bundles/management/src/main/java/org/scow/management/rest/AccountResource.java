@@ -63,7 +63,7 @@ public class AccountResource {
     private volatile EventAdmin eventAdmin;
 
     /** An account to create. */
-    public record NewAccount(String name, String owner) {
+    public record NewClusterAccount(String name, String owner) {
     }
 
     /** Partitions to block or unblock; absent or empty means the whole account. */
@@ -84,7 +84,7 @@ public class AccountResource {
     @POST
     @Operation(summary = "Create an account with its owner as first member; 201 with the account")
     @Allow({Role.PLATFORM_ADMIN})
-    public Response create(@PathParam("cluster") String cluster, NewAccount account) throws SchedulerException {
+    public Response create(@PathParam("cluster") String cluster, NewClusterAccount account) throws SchedulerException {
         Params.body(account);
         String name = Params.name("name", account.name());
         String owner = Params.name("owner", account.owner());
