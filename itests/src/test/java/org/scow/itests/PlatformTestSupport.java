@@ -223,6 +223,12 @@ public abstract class PlatformTestSupport {
 
     /** Any request with explicit headers (name, value, ...) and no session of the helpers; body null: none. */
     protected static Reply call(String method, String path, String body, String... headers) throws Exception {
+        return callWithin(Duration.ofSeconds(30), method, path, body, headers);
+    }
+
+    /** {@link #call} for an operation that may rightly take long (e.g. deleting 50,000 files over SFTP). */
+    protected static Reply callWithin(Duration timeout, String method, String path, String body, String... headers)
+            throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(BASE + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
@@ -232,7 +238,7 @@ public abstract class PlatformTestSupport {
         if (headers.length > 0) {
             b.headers(headers);
         }
-        return reply(HTTP.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()));
+        return reply(HTTP.send(b.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString()));
     }
 
     private static Reply send(HttpRequest.Builder request) throws Exception {
