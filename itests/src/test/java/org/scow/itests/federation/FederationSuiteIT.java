@@ -29,6 +29,15 @@ public class FederationSuiteIT {
     public static final ExternalResource CENTERS = new ExternalResource() {
         @Override
         protected void before() throws Throwable {
+            try {
+                startCenters();
+            } catch (Throwable t) {
+                after(); // JUnit calls after() only when before() succeeded: never leave the centers running
+                throw t;
+            }
+        }
+
+        private void startCenters() throws Throwable {
             Path work = Path.of("target", "federation").toAbsolutePath();
             a = new CenterProcess("a", 28100, work);
             b = new CenterProcess("b", 28200, work);
