@@ -38,15 +38,21 @@ public class ClusterSyncComponent implements ClusterSync, EventHandler {
     private volatile BlockFacts facts;
 
     private final AccountChanges changes;
+    private final org.osgi.framework.BundleContext context;
+    private volatile BlockFacts lookedUp;
     private final ClusterSyncService sync;
     private final ScheduledExecutorService executor;
 
     @Activate
     public ClusterSyncComponent(@Reference ClusterRegistry registry, @Reference ManagementService management,
                                 @Reference AccountChanges changes, @Reference ClusterWriter writer,
-                                ManagementComponent.Config config) {
+                                ManagementComponent.Config config, org.osgi.framework.BundleContext context) {
         this.changes = changes;
-        this.sync = new ClusterSyncService(registry, management, () -> facts, Clock.systemUTC(), writer);
+        // Billing (the money facts) needs this component to start, and this one binds billing's facts while it
+        // starts: when something else asks for billing first, that bind meets the cycle, fails, and no later event
+        // repeats it. So a sync that finds the reference unbound looks the facts up itself, outside any activation.
+        this.context = context;
+        this.sync = new ClusterSyncService(registry, management, this::facts, Clock.systemUTC(), writer);
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "scow-block-sync");
             t.setDaemon(true);
@@ -56,6 +62,24 @@ public class ClusterSyncComponent implements ClusterSync, EventHandler {
                 (a, u) -> executor.execute(() -> quietly(() -> sync.removeMember(a, u))));
         long every = Math.max(1, config.reconcileIntervalMinutes());
         executor.scheduleWithFixedDelay(() -> quietly(() -> sync.reconcile(null)), 5, every * 60, TimeUnit.SECONDS);
+    }
+
+    private BlockFacts facts() {
+        BlockFacts bound = facts;
+        if (bound != null) {
+            return bound;
+        }
+        BlockFacts f = lookedUp;
+        if (f == null) {
+            try {
+                org.osgi.framework.ServiceReference<BlockFacts> ref = context.getServiceReference(BlockFacts.class);
+                f = ref == null ? null : context.getService(ref);
+            } catch (IllegalStateException | org.osgi.framework.ServiceException e) {
+                f = null; // stopping, or billing is starting right now: the next sync asks again
+            }
+            lookedUp = f;
+        }
+        return f;
     }
 
     @Deactivate
