@@ -4,7 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
-import static org.junit.Assume.assumeTrue;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -39,8 +38,8 @@ public class LocalSshdTest {
 
     @BeforeClass
     public static void start() throws Exception {
-        assumeTrue("needs root", "root".equals(System.getProperty("user.name")));
-        assumeTrue("needs OpenSSH's sshd (apt-get install openssh-server)", Files.isExecutable(Path.of("/usr/sbin/sshd")));
+        assertTrue("needs root", "root".equals(System.getProperty("user.name")));
+        assertTrue("needs OpenSSH's sshd (apt-get install openssh-server)", Files.isExecutable(Path.of("/usr/sbin/sshd")));
         user = "lsd" + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
         run("useradd", "--create-home", "--shell", "/bin/bash", user);
         Process p = new ProcessBuilder("chpasswd").start();

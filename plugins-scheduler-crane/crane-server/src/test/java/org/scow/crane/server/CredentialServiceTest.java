@@ -5,7 +5,6 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assume.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +38,7 @@ public class CredentialServiceTest {
 
     @Before
     public void setUp() throws Exception {
-        assumeTrue("needs root to act as other users", "root".equals(System.getProperty("user.name")));
+        assertTrue("needs root to act as other users", "root".equals(System.getProperty("user.name")));
         new SecureRandom().nextBytes(key);
         // the callers are other users: the directory must be searchable by them (createTempDirectory makes 0700)
         dir = Files.createTempDirectory(Path.of("/tmp"), "crane-credsvc");
