@@ -36,30 +36,37 @@ public record JobFilter(Set<String> users, Set<String> accounts, Set<JobState> s
                 && (name == null || name.equals(job.name()));
     }
 
+    /** A copy of this filter with the job owners replaced (null or empty: no filter on it). */
     public JobFilter withUsers(Set<String> v) {
         return new JobFilter(v, accounts, states, submitTime, endTime, jobId, name);
     }
 
+    /** A copy of this filter with the charged accounts replaced (null or empty: no filter on it). */
     public JobFilter withAccounts(Set<String> v) {
         return new JobFilter(users, v, states, submitTime, endTime, jobId, name);
     }
 
+    /** A copy of this filter with the job states replaced (null or empty: no filter on it). */
     public JobFilter withStates(Set<JobState> v) {
         return new JobFilter(users, accounts, v, submitTime, endTime, jobId, name);
     }
 
+    /** A copy of this filter with the submit time range replaced (null or empty: no filter on it). */
     public JobFilter withSubmitTime(TimeRange v) {
         return new JobFilter(users, accounts, states, v, endTime, jobId, name);
     }
 
+    /** A copy of this filter with the end time range replaced (null or empty: no filter on it). */
     public JobFilter withEndTime(TimeRange v) {
         return new JobFilter(users, accounts, states, submitTime, v, jobId, name);
     }
 
+    /** A copy of this filter with the job id replaced (null or empty: no filter on it). */
     public JobFilter withJobId(String v) {
         return new JobFilter(users, accounts, states, submitTime, endTime, v, name);
     }
 
+    /** A copy of this filter with the exact job name replaced (null or empty: no filter on it). */
     public JobFilter withName(String v) {
         return new JobFilter(users, accounts, states, submitTime, endTime, jobId, v);
     }

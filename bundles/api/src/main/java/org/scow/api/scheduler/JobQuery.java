@@ -31,18 +31,22 @@ public record JobQuery(Set<JobField> fields, JobFilter filter, Page page, Sort s
         return new JobQuery(Set.of(), JobFilter.ALL, null, null);
     }
 
+    /** Every field of the jobs {@code filter} keeps, natural order, no paging. */
     public static JobQuery of(JobFilter filter) {
         return new JobQuery(Set.of(), filter, null, null);
     }
 
+    /** A copy of this query for one page (null: all matching jobs). */
     public JobQuery withPage(Page p) {
         return new JobQuery(fields, filter, p, sort);
     }
 
+    /** A copy of this query in this order (null: natural order by job id). */
     public JobQuery withSort(Sort s) {
         return new JobQuery(fields, filter, page, s);
     }
 
+    /** A copy of this query that fills in only these fields (empty: all). */
     public JobQuery withFields(Set<JobField> f) {
         return new JobQuery(f, filter, page, sort);
     }
@@ -71,6 +75,7 @@ public record JobQuery(Set<JobField> fields, JobFilter filter, Page page, Sort s
         }
 
         @SuppressWarnings({"unchecked", "rawtypes"})
+        /** This order as a comparator; ties are broken by job id so pages never overlap or skip a job. */
         public Comparator<JobInfo> comparator() {
             if (field == JobField.JOB_ID) {
                 Comparator<JobInfo> ids = JobQuery::compareIds;
