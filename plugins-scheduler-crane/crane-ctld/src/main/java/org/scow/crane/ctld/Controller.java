@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.scow.crane.ctld.account.AccountStore;
 import org.scow.crane.ctld.history.HistoryStore;
@@ -14,60 +14,48 @@ import org.scow.crane.ctld.model.JobDesc;
 import org.scow.crane.ctld.model.JobRequest;
 import org.scow.crane.ctld.model.NodeState;
 import org.scow.crane.ctld.model.Partition;
-import org.scow.crane.ctld.model.PreemptMode;
 import org.scow.crane.ctld.util.TimeSpec;
 import org.scow.crane.ctld.wal.Event;
 import org.scow.crane.protocol.JobState;
 import org.scow.crane.protocol.JobUserPolicy;
 
 /**
- * The controller core (cranectld): the facade over the job table, the journal, the submission validator, the
- * history window and the scheduler. It owns the lock, checks permissions and is the whole public API.
+ * The controller core (cranectld) as a plain Java object: the facade that owns the lock, checks permissions and is
+ * the whole public API, over the {@link JobTable} (live jobs and their resources), the {@link Journal} (events,
+ * WAL, snapshots, recovery), the {@link SubmissionValidator}, the {@link HistoryWindow} and the {@link Scheduler}.
  *
  * <p><b>State machine and lock discipline.</b> Every change is one {@link Event} (submit, start, end, requeue,
- * modify, node, partition, account op, preempt). A public method takes {@link #lock}, validates fully (a refused
- * request changes nothing), applies the event to the {@link JobTable} and appends it to the {@link Journal} while
- * still holding the lock (so log order equals apply order), releases the lock, and only then waits until the
- * record is fsynced before returning. Replay after a restart applies the same events with their recorded times and
- * ids, so it rebuilds exactly the acknowledged state. Cascading effects (a node going down failing its jobs, each
- * preemption) are logged as their own events. Launcher calls (start, terminate) happen after the lock is released
- * and the records are durable, so a job never runs unrecorded. History queries that read files run outside the
- * lock. Nothing here may be called with the lock held from another component (the lock is not reentrant by design
- * of its callers, though {@link ReentrantLock} would allow it).
+ * modify, node, partition, account op, preempt). A public method takes the controller's one lock
+ * ({@link ControllerLock}), validates fully (a refused request changes nothing, not even a job id), applies the
+ * event to the table and appends it to the journal ({@link LiveEvents}) while still holding it, so log order
+ * equals apply order; then, outside the lock, it waits until the records are fsynced before returning, and only
+ * then hands runs to kill or start to the {@link Launcher} (a job never runs unrecorded). Replay applies the same
+ * events with their recorded times and ids, so it rebuilds exactly the acknowledged state. Cascading effects (a
+ * node going down failing its jobs, each preemption) are logged as their own events. The components behind this
+ * class take no lock of their own and are called only from here, with the lock held; a new hook (e.g. job steps)
+ * should follow the same pattern: {@code lock.change(() -> ...)} around validate, apply, journal.
  *
  * <p><b>Identity.</b> Every method takes the {@code actor}: the caller's identity as proven by the protocol layer
  * (never a request field). {@link Permissions} says what it may do.
  */
 public final class Controller implements AutoCloseable {
+    /** The actor recorded for node state changes the controller makes itself (node timeouts, return to service). */
+    public static final String SYSTEM_ACTOR = "cranectld";
+
     private final CtldConfig.Cluster cluster;
     private final Clock clock;
-    private final ReentrantLock lock = new ReentrantLock();
     private final AccountStore acct;
     private final JobTable table;
     private final HistoryWindow history;
     private final TransactionLog txn = new TransactionLog();
     private final Journal journal;
+    private final LiveEvents events;
+    private final NodeReports reports;
     private final SubmissionValidator validator;
     private final Permissions perms;
     private final Scheduler scheduler;
-    /** Applies and journals what a scheduling pass decides (lock held, inside {@link #schedule}). */
-    private final Scheduler.Decisions decisions = new Scheduler.Decisions() {
-        @Override
-        public void start(Job j, int[] nodes, int[] gres, long now) {
-            table.applyStart(j, nodes, gres, now);
-            journal.append(new Event.Start(now, j.id, nodes, gres));
-        }
-
-        @Override
-        public void preempt(Job victim, Job preemptor, PreemptMode mode, long now) {
-            table.applyPreempt(victim, preemptor.id, mode, now);
-            journal.append(new Event.Preempt(now, victim.id, preemptor.id, mode));
-            toTerminate.add(victim);
-        }
-    };
+    private final ControllerLock lock;
     private volatile Launcher launcher = Launcher.NONE;
-    /** Running jobs ended by the events being applied, whose processes the launcher must kill after the lock. */
-    private final List<Job> toTerminate = new ArrayList<>();
     /** System accounts never run jobs: checked at every submission (replay does not re-validate). */
     private final JobUserPolicy userPolicy;
 
@@ -86,10 +74,13 @@ public final class Controller implements AutoCloseable {
         this.table = new JobTable(cfg, cluster, acct);
         this.history = table.history();
         this.journal = new Journal(cfg, clock, cluster, table, acct, txn);
+        this.events = new LiveEvents(table, journal, acct, txn);
+        this.reports = new NodeReports(table, events, clock);
         this.userPolicy = cfg.jobUserPolicy();
         this.validator = new SubmissionValidator(cfg, cluster, acct, table, userPolicy);
         this.perms = new Permissions(acct);
         this.scheduler = new Scheduler(cfg, cluster);
+        this.lock = new ControllerLock(journal, events, () -> launcher);
         if (cfg.stateDir != null) journal.recover(cfg.stateDir);
     }
 
@@ -101,9 +92,7 @@ public final class Controller implements AutoCloseable {
         return cluster;
     }
 
-    // =========================================================================================================
-    // Submission
-    // =========================================================================================================
+    // ---- Submission --------------------------------------------------------------------------------------------------
 
     public Submitted submit(String actor, JobRequest r) {
         List<Object> out = submitBatch(actor, List.of(r));
@@ -118,7 +107,7 @@ public final class Controller implements AutoCloseable {
      */
     public List<Object> submitBatch(String actor, List<JobRequest> reqs) {
         List<Object> out = new ArrayList<>(reqs.size());
-        awaitDurable(submitLogged(actor, reqs, out));
+        journal.awaitDurable(submitLogged(actor, reqs, out));
         return out;
     }
 
@@ -134,63 +123,26 @@ public final class Controller implements AutoCloseable {
 
     /** Validates, applies and logs the requests; fills {@code out}; answers the last LSN written, or -1. */
     private long submitLogged(String actor, List<JobRequest> reqs, List<Object> out) {
-        long lsn = -1;
-        // the password database is asked here, outside the lock (a getent per new user), not inside validate
-        String lastUser = null;
-        for (JobRequest r : reqs) {
-            String u = r == null ? null : r.user != null ? r.user : actor;
-            if (u != null && !u.equals(lastUser)) userPolicy.warm(u);
-            lastUser = u;
-        }
-        lock.lock();
-        try {
+        validator.warm(actor, reqs); // outside the lock: it may ask the password database
+        int[] tasks = new int[1];
+        return lock.read(() -> {
+            long lsn = -1;
             long now = clock.nowSec();
             for (JobRequest r : reqs) {
                 try {
                     JobDesc d = validator.validate(actor, r, now);
                     long id = table.nextJobId();
-                    int tasks = table.insertSubmitted(d, id, now);
-                    lsn = journal.append(new Event.Submit(now, actor, id, d));
-                    out.add(new Submitted(id, tasks));
+                    lsn = events.submit(actor, d, now, tasks);
+                    out.add(new Submitted(id, tasks[0]));
                 } catch (CtldException e) {
                     out.add(e);
                 }
             }
-        } finally {
-            lock.unlock();
-        }
-        return lsn;
+            return lsn;
+        });
     }
 
-    // ---- events applied live: apply to the table, then journal (lock held) -----------------------------------
-
-    private void end(Job j, JobState state, int exitCode, long now) {
-        end(j, state, exitCode, now, null);
-    }
-
-    /** Ends a job with the node's reason (logged after the fixed fields, optional); a killed run is terminated. */
-    private void end(Job j, JobState state, int exitCode, long now, String reason) {
-        boolean wasRunning = j.state == JobState.RUNNING;
-        j.endReason = reason;
-        table.applyEnd(j, state, exitCode, now);
-        journal.append(new Event.End(now, j.id, state, exitCode, reason));
-        if (wasRunning && state != JobState.COMPLETED && state != JobState.FAILED && state != JobState.OUT_OF_MEMORY) {
-            toTerminate.add(j);
-        }
-    }
-
-    private void requeue(Job j, long now) {
-        table.applyRequeue(j, now, true);
-        journal.append(new Event.Requeue(now, j.id));
-    }
-
-    private void awaitDurable(long lsn) {
-        journal.awaitDurable(lsn);
-    }
-
-    // =========================================================================================================
-    // Node reports and job control
-    // =========================================================================================================
+    // ---- Node reports and job control --------------------------------------------------------------------------------
 
     /** A node daemon reports a job finished with {@code exitCode} (OOM kills report {@code oom}). */
     public void jobFinished(long jobId, int exitCode, boolean oom) {
@@ -230,76 +182,33 @@ public final class Controller implements AutoCloseable {
      * could not start, an OOM kill...), shown as the job's reason; null for none.
      */
     public void jobEnded(long jobId, long runStart, JobState state, int exitCode, long endTime, String reason) {
-        if (state == null || !state.finished() || state == JobState.CANCELLED) {
-            throw CtldException.invalid("state", "a node may report COMPLETED, FAILED, OUT_OF_MEMORY, TIMEOUT or NODE_FAIL, not " + state);
-        }
-        long lsn;
-        lock.lock();
-        try {
-            Job j = table.live(jobId);
-            if (j == null || j.state != JobState.RUNNING) throw CtldException.state("job " + jobId + " is not running");
-            if (runStart != 0 && j.startTime != runStart) {
-                throw CtldException.state("job " + jobId + " runs again since " + j.startTime + "; the report is about an earlier run");
-            }
-            end(j, state, exitCode, reportedEnd(j, endTime, clock.nowSec()), endReason(reason));
-            toTerminate.remove(j);
-            lsn = journal.lastLsn();
+        NodeReports.checkState(state);
+        lock.change(() -> {
+            reports.jobEnded(jobId, runStart, state, exitCode, endTime, reason);
             journal.snapshotIfDue();
-        } finally {
-            lock.unlock();
-        }
-        awaitDurable(lsn);
+        });
     }
 
     /** The running jobs (e.g. for a node daemon to reconcile with after a restart). Their descriptions are immutable. */
     public List<Job> runningJobs() {
-        lock.lock();
-        try {
-            List<Job> l = new ArrayList<>();
-            for (Job j : table.running()) if (j.state == JobState.RUNNING) l.add(j);
-            return l;
-        } finally {
-            lock.unlock();
-        }
+        return lock.read(() -> Views.running(table.running(), -1));
     }
 
     /** Reports many finished jobs (ids with exit codes) with one flush; unknown or not-running ids are skipped. */
     public int jobsFinished(long[] ids, int[] exitCodes) {
-        long lsn;
-        int n = 0;
-        lock.lock();
-        try {
-            long now = clock.nowSec();
-            for (int i = 0; i < ids.length; i++) {
-                Job j = table.live(ids[i]);
-                if (j == null || j.state != JobState.RUNNING) continue;
-                end(j, exitCodes[i] == 0 ? JobState.COMPLETED : JobState.FAILED, exitCodes[i], now);
-                n++;
-            }
-            lsn = journal.lastLsn();
+        return lock.change(() -> {
+            int n = reports.jobsFinished(ids, exitCodes);
             journal.snapshotIfDue();
-        } finally {
-            lock.unlock();
-        }
-        awaitDurable(lsn);
-        return n;
+            return n;
+        });
     }
 
     public void cancel(String actor, long jobId) {
-        List<Job> term;
-        long lsn;
-        lock.lock();
-        try {
+        lock.change(() -> {
             Job j = requireLive(jobId);
             perms.requireJobControl(actor, j);
-            end(j, JobState.CANCELLED, 0, clock.nowSec());
-            lsn = journal.lastLsn();
-            term = drainTerminate();
-        } finally {
-            lock.unlock();
-        }
-        awaitDurable(lsn);
-        if (!term.isEmpty()) launcher.terminate(term);
+            events.end(j, JobState.CANCELLED, 0, clock.nowSec(), null);
+        });
     }
 
     /** Filter for {@link #cancelWhere}; null fields match anything. */
@@ -316,29 +225,20 @@ public final class Controller implements AutoCloseable {
         if (f == null || (f.user == null && f.account == null && f.partition == null && f.name == null && f.state == null)) {
             throw CtldException.invalid("filter", "at least one filter is required");
         }
-        List<Job> term;
-        long lsn;
-        int n = 0;
-        lock.lock();
-        try {
+        return lock.change(() -> {
+            int n = 0;
             long now = clock.nowSec();
             for (Job j : new ArrayList<>(table.liveJobs())) {
                 if (!f.matches(j) || !perms.mayControl(actor, j)) continue;
-                end(j, JobState.CANCELLED, 0, now);
+                events.end(j, JobState.CANCELLED, 0, now, null);
                 n++;
             }
-            lsn = journal.lastLsn();
-            term = drainTerminate();
-        } finally {
-            lock.unlock();
-        }
-        awaitDurable(lsn);
-        if (!term.isEmpty()) launcher.terminate(term);
-        return n;
+            return n;
+        });
     }
 
     public void hold(String actor, long jobId) {
-        modify(actor, jobId, perms.operator(actor) ? Event.MOD_HOLD_ADMIN : Event.MOD_HOLD, 0);
+        modify(actor, jobId, lock.read(() -> perms.operator(actor)) ? Event.MOD_HOLD_ADMIN : Event.MOD_HOLD, 0);
     }
 
     public void release(String actor, long jobId) {
@@ -363,18 +263,12 @@ public final class Controller implements AutoCloseable {
     }
 
     private void modify(String actor, long jobId, int field, long value) {
-        long lsn;
-        lock.lock();
-        try {
+        lock.change(() -> {
             Job j = requireLive(jobId);
             perms.requireJobControl(actor, j);
             perms.checkModify(actor, j, field, value);
-            table.applyModify(j, field, value);
-            lsn = journal.append(new Event.Modify(clock.nowSec(), actor, jobId, field, value));
-        } finally {
-            lock.unlock();
-        }
-        awaitDurable(lsn);
+            events.modify(j, actor, field, value, clock.nowSec());
+        });
     }
 
     private Job requireLive(long jobId) {
@@ -389,33 +283,21 @@ public final class Controller implements AutoCloseable {
         return j;
     }
 
-    private List<Job> drainTerminate() {
-        if (toTerminate.isEmpty()) return List.of();
-        List<Job> l = new ArrayList<>(toTerminate);
-        toTerminate.clear();
-        return l;
-    }
-
-    // =========================================================================================================
-    // Nodes and partitions
-    // =========================================================================================================
+    // ---- Nodes and partitions ----------------------------------------------------------------------------------------
 
     /** Drains a node: running jobs continue, no new ones start. */
     public void drainNode(String actor, String node, String reason) {
-        nodeOp(actor, node, Event.NODE_DRAIN, reason);
+        nodeOp(actor, node, Event.NODE_DRAIN, reason, false);
     }
 
     /** Marks a node down: its running jobs end as NODE_FAIL, or are requeued when they asked for it. */
     public void downNode(String actor, String node, String reason) {
-        nodeOp(actor, node, Event.NODE_DOWN, reason);
+        nodeOp(actor, node, Event.NODE_DOWN, reason, false);
     }
 
     public void resumeNode(String actor, String node) {
-        nodeOp(actor, node, Event.NODE_RESUME, null);
+        nodeOp(actor, node, Event.NODE_RESUME, null, false);
     }
-
-    /** The actor recorded for node state changes the controller makes itself (node timeouts, return to service). */
-    public static final String SYSTEM_ACTOR = "cranectld";
 
     /** Node control operations the controller makes itself. */
     public enum NodeOp { DOWN, DRAIN, RESUME }
@@ -433,19 +315,27 @@ public final class Controller implements AutoCloseable {
         nodeOp(SYSTEM_ACTOR, node, code, op == NodeOp.RESUME ? null : reason, true);
     }
 
+    private void nodeOp(String actor, String name, int op, String reason, boolean system) {
+        if (!system) lock.read(() -> {
+            perms.requireOperator(actor, "node control");
+            return null;
+        });
+        SubmissionValidator.checkText("reason", reason, 1024, false);
+        lock.change(() -> events.node(actor, nodeIndex(name), op, reason, clock.nowSec()));
+    }
+
+    private int nodeIndex(String node) {
+        Integer idx = cluster.nodeIndex.get(node);
+        if (idx == null) throw CtldException.notFound("node", "no node '" + node + "'");
+        return idx;
+    }
+
     /**
      * Marks a node's daemon connected or silent. Not logged: a silent node only stops taking new jobs; whether and
      * when it goes DOWN is the node manager's decision ({@link #systemNodeControl}).
      */
     public void setNodeResponding(String node, boolean responding) {
-        lock.lock();
-        try {
-            Integer idx = cluster.nodeIndex.get(node);
-            if (idx == null) throw CtldException.notFound("node", "no node '" + node + "'");
-            cluster.nodes[idx].responding = responding;
-        } finally {
-            lock.unlock();
-        }
+        lock.read(() -> cluster.nodes[nodeIndex(node)].responding = responding);
     }
 
     /** The node's state and reason as shown ({@code DOWN}/{@code DRAIN} carry the reason), or null for an unknown node. */
@@ -456,16 +346,7 @@ public final class Controller implements AutoCloseable {
 
     /** The running jobs whose batch script runs on {@code node} (the first node of their allocation). */
     public List<Job> runningJobsOn(String node) {
-        lock.lock();
-        try {
-            Integer idx = cluster.nodeIndex.get(node);
-            if (idx == null) throw CtldException.notFound("node", "no node '" + node + "'");
-            List<Job> l = new ArrayList<>();
-            for (Job j : table.running()) if (j.state == JobState.RUNNING && j.allocNodes[0] == idx) l.add(j);
-            return l;
-        } finally {
-            lock.unlock();
-        }
+        return lock.read(() -> Views.running(table.running(), nodeIndex(node)));
     }
 
     /**
@@ -482,115 +363,31 @@ public final class Controller implements AutoCloseable {
         }
     }
 
-    /** A node's reason as one line of at most 1000 characters (it is shown in tables), or null. */
-    static String endReason(String reason) {
-        if (reason == null || reason.isBlank()) return null;
-        String one = reason.strip().replaceAll("\\s*\\R\\s*", "; ").replaceAll("\\p{Cntrl}", " ");
-        return one.length() > 1000 ? one.substring(0, 997) + "..." : one;
-    }
-
-    /** The end time of a reported end: the node's time, within [start of the run, now]; now when not given. */
-    private static long reportedEnd(Job j, long reported, long now) {
-        if (reported <= 0) return now;
-        return Math.max(j.startTime, Math.min(reported, now));
-    }
-
     /**
      * Many job ends reported by {@code node}, with one WAL flush. A report is applied only when the job is running,
      * on that node (anywhere in its allocation), in the run named by {@code runStart}; the others are skipped (ended
      * meanwhile by a cancel or timeout, requeued, or not the node's job). Returns which reports were applied.
      */
     public boolean[] jobsEndedOn(String node, List<NodeReport> reports) {
-        for (NodeReport r : reports) {
-            if (r.state() == null || !r.state().finished() || r.state() == JobState.CANCELLED) {
-                throw CtldException.invalid("state", "a node may report COMPLETED, FAILED, OUT_OF_MEMORY, TIMEOUT or NODE_FAIL, not " + r.state());
-            }
-        }
-        boolean[] applied = new boolean[reports.size()];
-        long lsn;
-        lock.lock();
-        try {
-            Integer idx = cluster.nodeIndex.get(node);
-            if (idx == null) throw CtldException.notFound("node", "no node '" + node + "'");
-            long now = clock.nowSec();
-            for (int i = 0; i < applied.length; i++) {
-                NodeReport r = reports.get(i);
-                Job j = table.live(r.jobId());
-                if (j == null || j.state != JobState.RUNNING || !contains(j.allocNodes, idx)) continue;
-                if (r.runStart() != 0 && j.startTime != r.runStart()) continue;
-                end(j, r.state(), r.exitCode(), reportedEnd(j, r.endTime(), now), endReason(r.reason()));
-                toTerminate.remove(j);
-                applied[i] = true;
-            }
-            lsn = journal.lastLsn();
+        for (NodeReport r : reports) NodeReports.checkState(r.state());
+        return lock.change(() -> {
+            boolean[] applied = this.reports.jobsEndedOn(nodeIndex(node), reports);
             journal.snapshotIfDue();
-        } finally {
-            lock.unlock();
-        }
-        awaitDurable(lsn);
-        return applied;
-    }
-
-    private void nodeOp(String actor, String name, int op, String reason) {
-        nodeOp(actor, name, op, reason, false);
-    }
-
-    private void nodeOp(String actor, String name, int op, String reason, boolean system) {
-        if (!system) perms.requireOperator(actor, "node control");
-        SubmissionValidator.checkText("reason", reason, 1024, false);
-        long lsn;
-        List<Job> term;
-        lock.lock();
-        try {
-            Integer idx = cluster.nodeIndex.get(name);
-            if (idx == null) throw CtldException.notFound("node", "no node '" + name + "'");
-            long now = clock.nowSec();
-            table.applyNode(idx, op, reason);
-            journal.append(new Event.NodeChange(now, actor, idx, op, reason));
-            if (op == Event.NODE_DOWN) {
-                for (Job j : new ArrayList<>(table.running())) {
-                    if (j.state != JobState.RUNNING || !contains(j.allocNodes, idx)) continue;
-                    if (j.desc.requeue()) {
-                        requeue(j, now);
-                        toTerminate.add(j);
-                    } else {
-                        end(j, JobState.NODE_FAIL, 0, now);
-                    }
-                }
-            }
-            lsn = journal.lastLsn();
-            term = drainTerminate();
-        } finally {
-            lock.unlock();
-        }
-        awaitDurable(lsn);
-        if (!term.isEmpty()) launcher.terminate(term);
-    }
-
-    private static boolean contains(int[] a, int v) {
-        for (int x : a) if (x == v) return true;
-        return false;
+            return applied;
+        });
     }
 
     /** Sets a partition up or down; a down partition accepts jobs but starts none (reason PartitionDown). */
     public void setPartitionUp(String actor, String partition, boolean up) {
-        perms.requireOperator(actor, "partition control");
-        long lsn;
-        lock.lock();
-        try {
+        lock.change(() -> {
+            perms.requireOperator(actor, "partition control");
             Partition p = cluster.partitionByName.get(partition);
             if (p == null) throw CtldException.notFound("partition", "no partition '" + partition + "'");
-            table.applyPartition(p.idx, up);
-            lsn = journal.append(new Event.PartitionChange(clock.nowSec(), actor, p.idx, up));
-        } finally {
-            lock.unlock();
-        }
-        awaitDurable(lsn);
+            events.partition(actor, p.idx, up, clock.nowSec());
+        });
     }
 
-    // =========================================================================================================
-    // Accounts
-    // =========================================================================================================
+    // ---- Accounts ----------------------------------------------------------------------------------------------------
 
     /**
      * Applies one account-system change on behalf of {@code actor} and records it in the transaction log.
@@ -598,42 +395,24 @@ public final class Controller implements AutoCloseable {
      * users, sub-accounts and blocks inside their subtree.
      */
     public void accountOp(String actor, AccountStore.Op op) {
-        long lsn;
-        lock.lock();
-        try {
+        lock.change(() -> {
             perms.authorize(actor, op);
             perms.checkJobsBeforeRemoval(op);
-            long now = clock.nowSec();
-            acct.apply(op);
-            txn.record(now, actor, op);
-            lsn = journal.append(new Event.AccountChange(now, actor, op));
-        } finally {
-            lock.unlock();
-        }
-        awaitDurable(lsn);
+            events.account(actor, op, clock.nowSec());
+        });
     }
 
     /** The most recent account-system changes, oldest first: "epochSec actor op [args]". */
     public List<String> transactionLog() {
-        lock.lock();
-        try {
-            return txn.entries();
-        } finally {
-            lock.unlock();
-        }
+        return lock.read(txn::entries);
     }
 
     /** Read-only access to the account store for queries; callers must not mutate it. */
-    public <T> T withAccounts(java.util.function.Function<AccountStore, T> f) {
-        lock.lock();
-        try {
-            return f.apply(acct);
-        } finally {
-            lock.unlock();
-        }
+    public <T> T withAccounts(Function<AccountStore, T> f) {
+        return lock.read(() -> f.apply(acct));
     }
 
-    // convenience wrappers used by tests, the benchmark and later the protocol layer
+    // convenience wrappers used by tests, the benchmark and the protocol layer
     public void addQos(String actor, String name, long priority, long maxJobsPerUser, long maxSubmitPerUser,
                        long maxCpusPerUser, long maxJobsPerAccount, long maxSubmitPerAccount, String maxWall) {
         long wall = maxWall == null ? 0 : TimeSpec.parseDuration("maxWall", maxWall);
@@ -666,33 +445,25 @@ public final class Controller implements AutoCloseable {
         accountOp(actor, new AccountStore.Op(AccountStore.MODIFY_ACCOUNT, new String[] {account, null, null, null}, new long[] {shares}));
     }
 
-    // =========================================================================================================
-    // Scheduling
-    // =========================================================================================================
+    // ---- Scheduling --------------------------------------------------------------------------------------------------
 
-    /** Runs one scheduling pass now: time limits, priorities, placement, backfill. Dispatches started jobs. */
+    /**
+     * Runs one scheduling pass now: time limits, priorities, placement, backfill. The scheduler reads the table and
+     * returns its starts and preemptions through {@link LiveEvents}, which applies and journals each at once.
+     * Started jobs go to the launcher once their start records are durable.
+     */
     public PassStats schedule() {
-        PassStats st;
-        List<Job> started;
-        List<Job> term;
-        long lsn;
-        lock.lock();
-        try {
+        List<Job> started = new ArrayList<>();
+        PassStats st = lock.change(() -> {
             long t0 = System.nanoTime();
             long now = clock.nowSec();
             int timedOut = endTimedOut(now);
             table.compactQueues();
-            Scheduler.Outcome o = scheduler.pass(now, table, decisions);
-            st = new PassStats(o.considered(), o.started(), o.reserved(), timedOut, System.nanoTime() - t0, o.preempted());
-            started = o.startedJobs();
-            lsn = journal.lastLsn();
-            term = drainTerminate();
+            Scheduler.Outcome o = scheduler.pass(now, table, events);
+            started.addAll(o.startedJobs());
             journal.snapshotIfDue();
-        } finally {
-            lock.unlock();
-        }
-        awaitDurable(lsn);
-        if (!term.isEmpty()) launcher.terminate(term);
+            return new PassStats(o.considered(), o.started(), o.reserved(), timedOut, System.nanoTime() - t0, o.preempted());
+        });
         if (!started.isEmpty()) launcher.launch(started);
         return st;
     }
@@ -704,46 +475,31 @@ public final class Controller implements AutoCloseable {
         for (int i = 0; i < running.size(); i++) {
             Job j = running.get(i);
             if (j.state == JobState.RUNNING && now >= j.startTime + j.timeLimitSec) {
-                end(j, JobState.TIMEOUT, 128 + 15, now);
+                events.end(j, JobState.TIMEOUT, 128 + 15, now, null);
                 n++;
             }
         }
         return n;
     }
 
-    // =========================================================================================================
-    // Queries
-    // =========================================================================================================
+    // ---- Queries -----------------------------------------------------------------------------------------------------
 
     /** A live or finished job; finished jobs that left the memory window are read from the history files. */
     public JobView job(long id) {
-        HistoryStore store;
-        lock.lock();
-        try {
+        HistoryStore[] store = new HistoryStore[1];
+        JobView v = lock.read(() -> {
             Job j = table.liveOrRecent(id);
             if (j != null) return JobView.of(j, cluster.nodes);
-            store = id > 0 && id < table.nextJobId() ? history.store() : null;
-        } finally {
-            lock.unlock();
-        }
+            store[0] = id > 0 && id < table.nextJobId() ? history.store() : null;
+            return null;
+        });
         // outside the lock: a file scan must not stall the controller
-        return store == null ? null : HistoryWindow.find(store, id);
+        return v != null || store[0] == null ? v : HistoryWindow.find(store[0], id);
     }
 
     /** Live jobs (pending and running) matching the predicate, by id. */
     public List<JobView> jobs(Predicate<JobView> filter) {
-        lock.lock();
-        try {
-            List<JobView> out = new ArrayList<>();
-            for (Job j : table.liveJobs()) {
-                JobView v = JobView.of(j, cluster.nodes);
-                if (filter == null || filter.test(v)) out.add(v);
-            }
-            out.sort((a, b) -> Long.compare(a.id(), b.id()));
-            return out;
-        } finally {
-            lock.unlock();
-        }
+        return lock.read(() -> Views.jobs(cluster, table.liveJobs(), filter));
     }
 
     /**
@@ -753,14 +509,8 @@ public final class Controller implements AutoCloseable {
      */
     public List<JobView> history(long from, long to, int offset, int limit) {
         if (offset < 0 || limit < 0) throw CtldException.invalid("paging", "offset and limit must not be negative");
-        HistoryStore store;
-        lock.lock();
-        try {
-            store = history.store();
-            if (store == null) return history.query(from, to, offset, limit);
-        } finally {
-            lock.unlock();
-        }
+        HistoryStore store = lock.read(history::store);
+        if (store == null) return lock.read(() -> history.query(from, to, offset, limit));
         return HistoryWindow.query(store, from, to, offset, limit);
     }
 
@@ -770,12 +520,7 @@ public final class Controller implements AutoCloseable {
     }
 
     public List<NodeView> nodes() {
-        lock.lock();
-        try {
-            return Views.nodes(cluster);
-        } finally {
-            lock.unlock();
-        }
+        return lock.read(() -> Views.nodes(cluster));
     }
 
     /** A partition's configuration and current state, with its pending and running job counts. */
@@ -785,75 +530,36 @@ public final class Controller implements AutoCloseable {
 
     /** Every partition in configuration order, with its pending and running job counts. */
     public List<PartitionView> partitions() {
-        lock.lock();
-        try {
-            return Views.partitions(cluster, table.liveJobs());
-        } finally {
-            lock.unlock();
-        }
+        return lock.read(() -> Views.partitions(cluster, table.liveJobs()));
     }
 
     /** Ids of up to {@code limit} running jobs (node daemons' view; also used by the benchmark). */
     public long[] runningJobIds(int limit) {
-        lock.lock();
-        try {
-            return table.running().stream().filter(j -> j.state == JobState.RUNNING).limit(limit).mapToLong(j -> j.id).toArray();
-        } finally {
-            lock.unlock();
-        }
+        return lock.read(() -> table.running().stream().filter(j -> j.state == JobState.RUNNING).limit(limit).mapToLong(j -> j.id).toArray());
     }
 
     public int pendingCount() {
-        lock.lock();
-        try {
-            return table.pendingCount();
-        } finally {
-            lock.unlock();
-        }
+        return lock.read(table::pendingCount);
     }
 
     public int runningCount() {
-        lock.lock();
-        try {
-            int n = 0;
-            for (Job j : table.running()) if (j.state == JobState.RUNNING) n++;
-            return n;
-        } finally {
-            lock.unlock();
-        }
+        return lock.read(() -> Views.running(table.running(), -1).size());
     }
 
     public int liveCount() {
-        lock.lock();
-        try {
-            return table.liveCount();
-        } finally {
-            lock.unlock();
-        }
+        return lock.read(table::liveCount);
     }
 
     /** Fair-share factor of an account as of the last scheduling pass. */
     public double fairShare(String account) {
-        lock.lock();
-        try {
-            return acct.requireAccount(account).fsFactor;
-        } finally {
-            lock.unlock();
-        }
+        return lock.read(() -> acct.requireAccount(account).fsFactor);
     }
 
-    // =========================================================================================================
-    // Persistence
-    // =========================================================================================================
+    // ---- Persistence -------------------------------------------------------------------------------------------------
 
     /** Writes a snapshot now and drops WAL segments it covers. */
     public void snapshot() throws IOException {
-        lock.lock();
-        try {
-            journal.snapshot();
-        } finally {
-            lock.unlock();
-        }
+        lock.io(journal::snapshot);
     }
 
     /** WAL statistics (batches fsynced, records) or null when in memory. */
@@ -863,11 +569,9 @@ public final class Controller implements AutoCloseable {
 
     @Override
     public void close() {
-        lock.lock();
-        try {
+        lock.read(() -> {
             journal.close();
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 }

@@ -32,7 +32,7 @@ import org.scow.crane.protocol.JobState;
  * is what makes replay rebuild exactly the acknowledged state. It checks no permissions and writes no log: that is
  * the controller's job. Guarded by the controller lock.
  */
-final class JobTable implements Scheduler.View {
+final class JobTable implements SchedulerView {
     private final CtldConfig cfg;
     private final CtldConfig.Cluster cluster;
     private final AccountStore acct;

@@ -57,7 +57,7 @@ final class Priorities {
      * Sets the priority (or the reason it cannot run) of every pending job and fills {@link #keys} with the packed
      * sort keys of the eligible ones: {@code (MAX_PRIO - priority) << IDX_BITS | queue index}. Returns their count.
      */
-    int prioritize(long now, Scheduler.View view) {
+    int prioritize(long now, SchedulerView view) {
         List<Job> pend = view.pending();
         int n = pend.size();
         if (keys.length < n) keys = new long[Math.max(n, keys.length * 2)];
@@ -96,7 +96,7 @@ final class Priorities {
         return m;
     }
 
-    private static PendingReason ineligible(Job j, long now, Scheduler.View view) {
+    private static PendingReason ineligible(Job j, long now, SchedulerView view) {
         if (j.held) return j.heldByAdmin ? PendingReason.HELD_ADMIN : PendingReason.HELD;
         if (j.desc.beginTime() > now) return PendingReason.BEGIN_TIME;
         if (!j.partition.up) return PendingReason.PARTITION_DOWN;

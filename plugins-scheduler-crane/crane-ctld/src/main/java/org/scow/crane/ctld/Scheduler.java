@@ -8,8 +8,6 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.scow.crane.ctld.account.AccountStore;
-import org.scow.crane.ctld.model.Dependency;
 import org.scow.crane.ctld.model.Job;
 import org.scow.crane.protocol.JobState;
 import org.scow.crane.ctld.model.Node;
@@ -44,32 +42,6 @@ import org.scow.crane.ctld.sched.Timeline;
  * "resources only shrink" assumption, so the pass's failure memos are reset afterwards.
  */
 final class Scheduler {
-    /**
-     * What a pass reads: the queues (pending in submission order, running possibly with entries that ended since the
-     * last compaction), the account tree and dependency states. The pass does not change them; it writes only the
-     * per-pass annotations of pending jobs (priority, reason, expected start) and the accounts' fair-share factors,
-     * which are derived, recomputed every pass and never journaled.
-     */
-    interface View {
-        List<Job> pending();
-
-        List<Job> running();
-
-        AccountStore accounts();
-
-        Dependency.Status dependencyStatus(Job j);
-    }
-
-    /**
-     * What a pass decides. The controller applies each decision to its state and journals it at once, because the
-     * rest of the same pass depends on it (QoS run counters and array limits; a preempted victim's freed nodes).
-     */
-    interface Decisions {
-        void start(Job j, int[] nodes, int[] gres, long now);
-
-        void preempt(Job victim, Job preemptor, PreemptMode mode, long now);
-    }
-
     /** What a pass did: counts, and the jobs it started (to hand to the launcher once their starts are durable). */
     record Outcome(int considered, int started, int reserved, int preempted, List<Job> startedJobs) {
     }
@@ -82,8 +54,8 @@ final class Scheduler {
     private final CtldConfig cfg;
     private final CtldConfig.Cluster cluster;
     /** The state and the decision sink of the pass running now. */
-    private View view;
-    private Decisions decisions;
+    private SchedulerView view;
+    private SchedulingDecisions decisions;
     private final Node[] nodes;
     private final Timeline[] tl;
     private final Priorities priorities;
@@ -177,7 +149,7 @@ final class Scheduler {
      * One pass over {@code view} (its queues compacted and timed-out jobs already ended by the caller); every start
      * and preemption goes to {@code decisions}. Under the controller lock.
      */
-    Outcome pass(long now, View view, Decisions decisions) {
+    Outcome pass(long now, SchedulerView view, SchedulingDecisions decisions) {
         this.view = view;
         this.decisions = decisions;
         try {

@@ -40,6 +40,19 @@ final class SubmissionValidator {
         this.userPolicy = userPolicy;
     }
 
+    /**
+     * Looks up the users the requests run as in the password database (a getent per new user), to be called
+     * outside the controller lock so that {@link #validate}'s system-account check finds them cached.
+     */
+    void warm(String actor, List<JobRequest> reqs) {
+        String lastUser = null;
+        for (JobRequest r : reqs) {
+            String u = r == null ? null : r.user != null ? r.user : actor;
+            if (u != null && !u.equals(lastUser)) userPolicy.warm(u);
+            lastUser = u;
+        }
+    }
+
     /** The description of an acceptable request, or the {@link CtldException} naming the field that is not. */
     JobDesc validate(String actor, JobRequest r, long now) {
         if (r == null) throw CtldException.invalid("request", "missing");

@@ -3,15 +3,34 @@ package org.scow.crane.ctld;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Predicate;
 import org.scow.crane.ctld.model.Job;
 import org.scow.crane.ctld.model.Node;
 import org.scow.crane.ctld.model.NodeState;
 import org.scow.crane.ctld.model.Partition;
 import org.scow.crane.protocol.JobState;
 
-/** The node and partition summaries of the query API, built under the controller lock. */
+/** The summaries of the query API (jobs, running jobs, nodes, partitions), built under the controller lock. */
 final class Views {
     private Views() {
+    }
+
+    /** Live jobs matching {@code filter} (null: all), by id. */
+    static List<JobView> jobs(CtldConfig.Cluster cluster, Collection<Job> live, Predicate<JobView> filter) {
+        List<JobView> out = new ArrayList<>();
+        for (Job j : live) {
+            JobView v = JobView.of(j, cluster.nodes);
+            if (filter == null || filter.test(v)) out.add(v);
+        }
+        out.sort((a, b) -> Long.compare(a.id(), b.id()));
+        return out;
+    }
+
+    /** The entries of the running list still running; with {@code node} >= 0 only those whose first node it is. */
+    static List<Job> running(List<Job> running, int node) {
+        List<Job> l = new ArrayList<>();
+        for (Job j : running) if (j.state == JobState.RUNNING && (node < 0 || j.allocNodes[0] == node)) l.add(j);
+        return l;
     }
 
     static List<Controller.NodeView> nodes(CtldConfig.Cluster cluster) {
