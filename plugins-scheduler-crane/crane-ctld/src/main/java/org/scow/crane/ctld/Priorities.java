@@ -23,11 +23,16 @@ final class Priorities {
     private final CtldConfig cfg;
     private final CtldConfig.Cluster cluster;
     /** Sort keys of the last {@link #prioritize}; reused from pass to pass. */
-    long[] keys = new long[1024];
+    private long[] keys = new long[1024];
 
     Priorities(CtldConfig cfg, CtldConfig.Cluster cluster) {
         this.cfg = cfg;
         this.cluster = cluster;
+    }
+
+    /** The sort keys filled by the last {@link #prioritize} (the first {@code m} of them). */
+    long[] keys() {
+        return keys;
     }
 
     void updateFairShare(long now, AccountStore acct) {

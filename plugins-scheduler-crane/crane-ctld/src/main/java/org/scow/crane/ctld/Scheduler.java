@@ -168,7 +168,7 @@ final class Scheduler {
         buildTimelines(now);
         long t1 = System.nanoTime();
         int m = priorities.prioritize(now, view);
-        long[] keys = priorities.keys;
+        long[] keys = priorities.keys();
         long t2 = System.nanoTime();
         Arrays.sort(keys, 0, m);
         long t3 = System.nanoTime();
