@@ -2,6 +2,7 @@ package org.scow.crane.ctld;
 
 import java.util.List;
 import org.scow.crane.ctld.account.Account;
+import org.scow.crane.ctld.account.AccountStore;
 import org.scow.crane.ctld.account.Qos;
 import org.scow.crane.ctld.model.Dependency;
 import org.scow.crane.ctld.model.Job;
@@ -19,17 +20,24 @@ final class Priorities {
     static final int IDX_BITS = 22;
     static final long MAX_PRIO = (1L << (63 - IDX_BITS)) - 1;
 
-    private final Controller c;
+    private final CtldConfig cfg;
+    private final CtldConfig.Cluster cluster;
     /** Sort keys of the last {@link #prioritize}; reused from pass to pass. */
-    long[] keys = new long[1024];
+    private long[] keys = new long[1024];
 
-    Priorities(Controller c) {
-        this.c = c;
+    Priorities(CtldConfig cfg, CtldConfig.Cluster cluster) {
+        this.cfg = cfg;
+        this.cluster = cluster;
     }
 
-    void updateFairShare(long now) {
-        double h = c.cfg.fairShareHalfLifeSec;
-        Account root = c.acct.account(org.scow.crane.ctld.account.AccountStore.ROOT);
+    /** The sort keys filled by the last {@link #prioritize} (the first {@code m} of them). */
+    long[] keys() {
+        return keys;
+    }
+
+    void updateFairShare(long now, AccountStore acct) {
+        double h = cfg.fairShareHalfLifeSec;
+        Account root = acct.account(AccountStore.ROOT);
         double total = subtreeUsage(root, now, h);
         setFactors(root, 1.0, total);
     }
@@ -54,20 +62,19 @@ final class Priorities {
      * Sets the priority (or the reason it cannot run) of every pending job and fills {@link #keys} with the packed
      * sort keys of the eligible ones: {@code (MAX_PRIO - priority) << IDX_BITS | queue index}. Returns their count.
      */
-    int prioritize(long now) {
-        List<Job> pend = c.pending;
+    int prioritize(long now, SchedulerView view) {
+        List<Job> pend = view.pending();
         int n = pend.size();
         if (keys.length < n) keys = new long[Math.max(n, keys.length * 2)];
-        CtldConfig cfg = c.cfg;
         double maxAge = cfg.priorityMaxAgeSec;
-        double maxQos = Math.max(1, c.acct.maxQosPriority());
+        double maxQos = Math.max(1, view.accounts().maxQosPriority());
         int maxTier = 1;
-        for (Partition p : c.cluster.partitions) maxTier = Math.max(maxTier, p.priorityTier);
+        for (Partition p : cluster.partitions) maxTier = Math.max(maxTier, p.priorityTier);
         int m = 0;
         for (int i = 0; i < n; i++) {
             Job j = pend.get(i);
             if (j.state != JobState.PENDING) continue;
-            PendingReason r = ineligible(j, now);
+            PendingReason r = ineligible(j, now, view);
             if (r != null) {
                 j.reason = r;
                 j.expectedStart = 0;
@@ -94,7 +101,7 @@ final class Priorities {
         return m;
     }
 
-    private PendingReason ineligible(Job j, long now) {
+    private static PendingReason ineligible(Job j, long now, SchedulerView view) {
         if (j.held) return j.heldByAdmin ? PendingReason.HELD_ADMIN : PendingReason.HELD;
         if (j.desc.beginTime() > now) return PendingReason.BEGIN_TIME;
         if (!j.partition.up) return PendingReason.PARTITION_DOWN;
@@ -103,7 +110,7 @@ final class Priorities {
             return PendingReason.ACCOUNT_BLOCKED;
         }
         if (j.dependency != null && !j.depsOk) {
-            Dependency.Status s = c.dependencyStatus(j);
+            Dependency.Status s = view.dependencyStatus(j);
             if (s == Dependency.Status.WAITING) return PendingReason.DEPENDENCY;
             if (s == Dependency.Status.NEVER) return PendingReason.DEPENDENCY_NEVER_SATISFIED;
         }

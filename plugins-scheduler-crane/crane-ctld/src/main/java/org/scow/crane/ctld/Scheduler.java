@@ -42,12 +42,20 @@ import org.scow.crane.ctld.sched.Timeline;
  * "resources only shrink" assumption, so the pass's failure memos are reset afterwards.
  */
 final class Scheduler {
+    /** What a pass did: counts, and the jobs it started (to hand to the launcher once their starts are durable). */
+    record Outcome(int considered, int started, int reserved, int preempted, List<Job> startedJobs) {
+    }
+
     private static final long IDX_MASK = (1L << Priorities.IDX_BITS) - 1;
 
     private static final boolean DEBUG = Boolean.getBoolean("crane.sched.debug");
     private long reserveNanos;
     private int scans;
-    private final Controller c;
+    private final CtldConfig cfg;
+    private final CtldConfig.Cluster cluster;
+    /** The state and the decision sink of the pass running now. */
+    private SchedulerView view;
+    private SchedulingDecisions decisions;
     private final Node[] nodes;
     private final Timeline[] tl;
     private final Priorities priorities;
@@ -81,20 +89,21 @@ final class Scheduler {
             .thenComparing(Comparator.<Job>comparingLong(v -> v.startTime).reversed())
             .thenComparing(Comparator.<Job>comparingLong(v -> v.id).reversed());
 
-    Scheduler(Controller c) {
-        this.c = c;
-        this.priorities = new Priorities(c);
-        this.nodes = c.cluster.nodes;
+    Scheduler(CtldConfig cfg, CtldConfig.Cluster cluster) {
+        this.cfg = cfg;
+        this.cluster = cluster;
+        this.priorities = new Priorities(cfg, cluster);
+        this.nodes = cluster.nodes;
         this.tl = new Timeline[nodes.length];
-        for (int i = 0; i < nodes.length; i++) tl[i] = new Timeline(c.cluster.gres.size());
-        this.partitionBlocked = new boolean[c.cluster.partitions.length];
-        this.cursorCpu = new int[c.cluster.partitions.length];
-        this.cursorGres = new int[c.cluster.partitions.length];
-        this.failPts = new long[c.cluster.partitions.length][FRONTIER * 4];
-        this.failCount = new int[c.cluster.partitions.length];
-        this.maxFreeNow = new int[c.cluster.partitions.length];
+        for (int i = 0; i < nodes.length; i++) tl[i] = new Timeline(cluster.gres.size());
+        this.partitionBlocked = new boolean[cluster.partitions.length];
+        this.cursorCpu = new int[cluster.partitions.length];
+        this.cursorGres = new int[cluster.partitions.length];
+        this.failPts = new long[cluster.partitions.length][FRONTIER * 4];
+        this.failCount = new int[cluster.partitions.length];
+        this.maxFreeNow = new int[cluster.partitions.length];
         boolean any = false;
-        for (Partition p : c.cluster.partitions) any |= p.preemptMode != PreemptMode.OFF;
+        for (Partition p : cluster.partitions) any |= p.preemptMode != PreemptMode.OFF;
         this.preemptionConfigured = any;
         this.runningOn = new ArrayList<>(any ? nodes.length : 0);
         if (any) for (int i = 0; i < nodes.length; i++) runningOn.add(new ArrayList<>());
@@ -136,23 +145,30 @@ final class Scheduler {
         f[i * 4 + 3] = j.timeLimitSec;
     }
 
-    List<Job> takeStarted() {
-        if (started.isEmpty()) return List.of();
-        List<Job> l = new ArrayList<>(started);
-        started.clear();
-        return l;
+    /**
+     * One pass over {@code view} (its queues compacted and timed-out jobs already ended by the caller); every start
+     * and preemption goes to {@code decisions}. Under the controller lock.
+     */
+    Outcome pass(long now, SchedulerView view, SchedulingDecisions decisions) {
+        this.view = view;
+        this.decisions = decisions;
+        try {
+            return pass(now);
+        } finally {
+            this.view = null;
+            this.decisions = null;
+            started.clear();
+        }
     }
 
-    Controller.PassStats pass(long now) {
+    private Outcome pass(long now) {
         long t0 = System.nanoTime();
         epoch++;
-        int timedOut = c.enforceTimeLimits(now);
-        c.compactQueues();
-        priorities.updateFairShare(now);
+        priorities.updateFairShare(now, view.accounts());
         buildTimelines(now);
         long t1 = System.nanoTime();
-        int m = priorities.prioritize(now);
-        long[] keys = priorities.keys;
+        int m = priorities.prioritize(now, view);
+        long[] keys = priorities.keys();
         long t2 = System.nanoTime();
         Arrays.sort(keys, 0, m);
         long t3 = System.nanoTime();
@@ -161,11 +177,11 @@ final class Scheduler {
         preemptSearches = 0;
         preempted = 0;
         runningOnBuilt = false;
-        int depth = c.cfg.backfillDepth;
-        int attempts = c.cfg.maxStartAttempts;
+        int depth = cfg.backfillDepth;
+        int attempts = cfg.maxStartAttempts;
         int reserved = 0;
         int nStarted = 0;
-        List<Job> pend = c.pending;
+        List<Job> pend = view.pending();
         for (int k = 0; k < m; k++) {
             Job j = pend.get((int) (keys[k] & IDX_MASK));
             PendingReason limit = Priorities.runLimit(j);
@@ -197,7 +213,7 @@ final class Scheduler {
                     if (plain) recordFailure(j);
                 }
             }
-            if (blockedNow && preemptionConfigured && !j.qos.preempt.isEmpty() && preemptSearches < c.cfg.preemptMaxSearches) {
+            if (blockedNow && preemptionConfigured && !j.qos.preempt.isEmpty() && preemptSearches < cfg.preemptMaxSearches) {
                 preemptSearches++;
                 if (preemptFor(j, now)) {
                     resetFailureMemos();
@@ -225,12 +241,12 @@ final class Scheduler {
             reserveNanos = 0;
             scans = 0;
         }
-        return new Controller.PassStats(m, nStarted, reserved, timedOut, t4 - t0, preempted);
+        return new Outcome(m, nStarted, reserved, preempted, started.isEmpty() ? List.of() : List.copyOf(started));
     }
 
     private void startNow(Job j, long now) {
         int n = j.desc.nodes();
-        c.doStart(j, Arrays.copyOf(chosen, n), Arrays.copyOf(chosenGres, n), now);
+        decisions.start(j, Arrays.copyOf(chosen, n), Arrays.copyOf(chosenGres, n), now);
         for (int i = 0; i < n; i++) occupy(j, chosen[i], chosenGres[i], now, now + j.timeLimitSec);
         started.add(j);
     }
@@ -244,7 +260,7 @@ final class Scheduler {
         Arrays.fill(cursorCpu, 0);
         Arrays.fill(cursorGres, 0);
         Arrays.fill(failCount, 0);
-        for (Partition p : c.cluster.partitions) {
+        for (Partition p : cluster.partitions) {
             int mx = 0;
             for (int n : p.nodes) if (nodes[n].usable()) mx = Math.max(mx, tl[n].cpuNow());
             maxFreeNow[p.idx] = mx;
@@ -269,7 +285,7 @@ final class Scheduler {
         Set<Job> startedThisPass = Collections.newSetFromMap(new IdentityHashMap<>());
         startedThisPass.addAll(started);
         preemptableRunning = 0;
-        for (Job r : c.running) {
+        for (Job r : view.running()) {
             // a job started in this very pass is never a victim: it would be launched only to be killed
             if (r.state != JobState.RUNNING || r.partition.preemptMode == PreemptMode.OFF || startedThisPass.contains(r)) continue;
             for (int n : r.allocNodes) runningOn.get(n).add(r);
@@ -349,7 +365,7 @@ final class Scheduler {
         if (victims.isEmpty()) return false;
         for (Job v : victims) {
             for (int node : v.allocNodes) release(v, node, now, +1);
-            c.doPreempt(v, j, v.partition.preemptMode, now);
+            decisions.preempt(v, j, v.partition.preemptMode, now);
             preempted++;
             preemptableRunning--;
         }
@@ -360,7 +376,7 @@ final class Scheduler {
 
     private void buildTimelines(long now) {
         for (Node n : nodes) tl[n.idx].reset(now, n.cpus - n.allocCpu, n.memMb - n.allocMem, n.gres, n.allocGres);
-        for (Job j : c.running) {
+        for (Job j : view.running()) {
             if (j.state != JobState.RUNNING) continue;
             long end = Math.max(now + 1, j.startTime + j.timeLimitSec);
             for (int k = 0; k < j.allocNodes.length; k++) change(j, j.allocNodes[k], j.allocGres[k], end, Long.MAX_VALUE, +1);
@@ -494,7 +510,7 @@ final class Scheduler {
         Partition p = j.partition;
         int[] group = j.nodelistIdx != null ? j.nodelistIdx : p.nodes;
         long dur = j.timeLimitSec;
-        long horizon = now + c.cfg.backfillWindowSec;
+        long horizon = now + cfg.backfillWindowSec;
         int nc = 0;
         ensureCand(group.length);
         for (int node : group) {
