@@ -47,6 +47,8 @@ public final class CraneServer implements AutoCloseable {
     private final LocalLauncher local;
     /** Remote node daemons ({@code NodeDaemons=true}), or null. */
     private final NodeManager nodeManager;
+    /** Job steps (crun); they need {@link #nodeManager}. */
+    private final StepService steps;
     private final ExecutorService handlers;
     private final Server server;
     private boolean closed;
@@ -72,6 +74,7 @@ public final class CraneServer implements AutoCloseable {
         }
         nodeManager = cfg.nodeDaemons ? new NodeManager(ctl, cfg, loop::poke) : null;
         if (nodeManager != null) ctl.setLauncher(nodeManager);
+        steps = new StepService(ctl, nodeManager);
         AtomicInteger n = new AtomicInteger();
         handlers = Executors.newFixedThreadPool(HANDLER_THREADS, r -> {
             Thread t = new Thread(r, "crane-rpc-" + n.incrementAndGet());
@@ -93,8 +96,9 @@ public final class CraneServer implements AutoCloseable {
                 .maxInboundMessageSize(Wire.MAX_MESSAGE_BYTES)
                 .addService(ServerInterceptors.intercept(new CraneService(ctl, loop::poke),
                         new AuthInterceptor(key, clock)))
-                .addService(ServerInterceptors.intercept(new NodeService(ctl, nodeManager),
+                .addService(ServerInterceptors.intercept(new NodeService(ctl, nodeManager, steps),
                         new AuthInterceptor(key, clock)))
+                .addService(ServerInterceptors.intercept(steps, new AuthInterceptor(key, clock)))
                 .build();
     }
 
@@ -229,6 +233,7 @@ public final class CraneServer implements AutoCloseable {
         if (closed) return;
         closed = true;
         if (credentials != null) credentials.close();
+        steps.close();
         if (nodeManager != null) nodeManager.close(); // ends the nodes' Register streams, which would hold shutdown
         server.shutdown();
         try {

@@ -263,6 +263,17 @@ final class NodeManager implements Launcher, AutoCloseable {
         }
     }
 
+    /** Sends a step command to a node's craned; false when the node has no open stream (not connected). */
+    boolean send(String node, NodeCommand c) {
+        Session s = sessions.get(node);
+        if (s == null) return false;
+        synchronized (s) {
+            if (s.stream == null) return false;
+            send(s, c);
+            return s.stream != null;
+        }
+    }
+
     /** Under the session lock. A failed send drops the stream; the node re-registers and reconciles. */
     private void send(Session s, NodeCommand c) {
         try {
