@@ -99,6 +99,15 @@ final class Crun extends Base {
                 } catch (NumberFormatException e) {
                     throw CliException.usage(shown + ": not a job id: '" + job + "'");
                 }
+                if (ntasks == null && nodes == null && jobid == null && !pty) {
+                    // inside a batch job: as srun, as many tasks as the job asked for
+                    String n = io.env("CRANE_NTASKS") != null ? io.env("CRANE_NTASKS") : io.env("SLURM_NTASKS");
+                    try {
+                        if (n != null) ntasks = Math.max(1, Integer.parseInt(n.trim()));
+                    } catch (NumberFormatException e) {
+                        throw CliException.usage("CRANE_NTASKS: not a number: '" + n + "'");
+                    }
+                }
                 return step(id, nodes, ntasks, signals);
             }
             // no allocation around: get one for this step alone
@@ -164,7 +173,7 @@ final class Crun extends Base {
     private void send(CraneClient input, StepStarted st, StepIoRequest.Builder b) {
         try {
             synchronized (input) {
-                input.call(c -> c.stepIo(b.setJobId(st.getJobId()).setStepId(st.getStepId()).setAfterSeq(Long.MAX_VALUE).build()));
+                input.call(c -> c.stepIo(b.setJobId(st.getJobId()).setStepId(st.getStepId()).build()));
             }
         } catch (CliException e) {
             // the step ended meanwhile; the relay says how

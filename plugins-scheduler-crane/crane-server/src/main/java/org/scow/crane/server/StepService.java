@@ -170,6 +170,12 @@ final class StepService extends CraneStepsGrpc.CraneStepsImplBase implements Aut
             out.onError(e);
             return;
         }
+        if (req.getWaitMs() == 0 && (!req.getStdin().isEmpty() || req.getStdinEof() || req.getSignal() != 0)) {
+            // input only (crun's second connection): it must not acknowledge output the poller has not read yet
+            out.onNext(StepIoReply.newBuilder().setState(relay.state()).build());
+            out.onCompleted();
+            return;
+        }
         relay.poll(req.getAfterSeq(), Math.max(0, Math.min(MAX_WAIT_MS, req.getWaitMs())), out, timer);
     }
 
