@@ -97,7 +97,7 @@ public class StepsTest {
         if (r.exit != 0) fail("user: " + r);
         // launchers for the commands as real processes
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        for (String cmd : List.of("crun", "calloc", "cbatch", "srun")) {
+        for (String cmd : List.of("crun", "calloc", "cbatch", "srun", "salloc")) {
             Path f = bin.resolve(cmd);
             Files.writeString(f, "#!/bin/sh\nexec '" + java + "' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp '"
                     + System.getProperty("java.class.path") + "' " + Crane.class.getName() + " " + cmd + " \"$@\"\n");
@@ -260,6 +260,20 @@ public class StepsTest {
         String acct = cacct(job);
         assertTrue(acct, acct.contains(job + ".0") && acct.contains(job + ".1"));
         System.out.println("calloc -N2 with two real crun inside, in-process: " + ms + " ms");
+        // time to prompt: a real salloc (the Slurm name) until its command prints
+        awaitIdle();
+        ProcessBuilder pb = new ProcessBuilder(bin.resolve("salloc").toString(), "-N1", "sh", "-c", "echo prompt")
+                .directory(work.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().clear();
+        pb.environment().putAll(env(USER));
+        long t1 = System.nanoTime();
+        Process p = pb.start();
+        byte[] first = p.getInputStream().readNBytes(6);
+        long toPrompt = (System.nanoTime() - t1) / 1_000_000;
+        assertEquals("prompt", new String(first, StandardCharsets.US_ASCII));
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue());
+        System.out.println("calloc time to prompt (real process salloc -N1, JVM start included): " + toPrompt + " ms");
     }
 
     @Test
@@ -350,6 +364,25 @@ public class StepsTest {
             assertEquals("hi\n", e.out);
         }
         System.out.println("crun task-launch latency (in-process, whole step incl. first output), best of 5: " + best / 1_000_000 + " ms");
+        // the tasks run in the step's own group inside the job's
+        String groups = ok("crun", "--jobid", Long.toString(job), "cat", "/proc/self/cgroup").out;
+        assertTrue(groups, groups.matches("(?s).*memory:.*/job_" + job + "/step_\\d+\n.*"));
+        // as a real process (JVM start included; the test launcher has no class-data archive): time to first output
+        long bestReal = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            ProcessBuilder pb = new ProcessBuilder(bin.resolve("crun").toString(), "--jobid", Long.toString(job), "echo", "hi")
+                    .directory(work.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().clear();
+            pb.environment().putAll(env(USER));
+            long t0 = System.nanoTime();
+            Process p = pb.start();
+            int first = p.getInputStream().read();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals('h', first);
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            bestReal = Math.min(bestReal, ms);
+        }
+        System.out.println("crun task-launch latency (real process, to first output byte), best of 3: " + bestReal + " ms");
         ok("ccancel", Long.toString(job));
     }
 
