@@ -73,6 +73,8 @@ public final class NodeDaemon implements AutoCloseable {
     private final JobExecutor executor;
     /** Tasks of job steps (crun) on this node. */
     private final NodeSteps steps;
+    /** The controller start whose reconciliation came last (0: none yet); on the command thread only. */
+    private long controllerInstance;
     private final ReportQueue reports;
     private final int cpus;
     private final long memMb;
@@ -230,7 +232,13 @@ public final class NodeDaemon implements AutoCloseable {
     private void handle(NodeCommand c) {
         try {
             switch (c.getCommandCase()) {
-                case RECONCILE -> reconcile(c.getReconcile().getExpectedList());
+                case RECONCILE -> {
+                    long instance = c.getReconcile().getControllerInstance();
+                    // a new controller does not know the steps running here: their crun lost its relay
+                    if (instance != 0 && controllerInstance != 0 && instance != controllerInstance) steps.killAll();
+                    if (instance != 0) controllerInstance = instance;
+                    reconcile(c.getReconcile().getExpectedList());
+                }
                 case LAUNCH -> launch(spec(c.getLaunch()));
                 case TERMINATE -> {
                     executor.terminate(c.getTerminate().getJobId(), c.getTerminate().getRunStart(),

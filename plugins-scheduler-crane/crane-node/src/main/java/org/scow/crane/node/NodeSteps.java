@@ -78,6 +78,11 @@ final class NodeSteps implements AutoCloseable {
         commands.execute(() -> launcher.signal(jobId, stepId, sig));
     }
 
+    /** Kills every step this node runs (a new controller does not know them). */
+    void killAll() {
+        commands.execute(launcher::killAll);
+    }
+
     private void sendLoop() {
         List<StepOutputBatch.Item> batch = new ArrayList<>();
         long backoff = 100;

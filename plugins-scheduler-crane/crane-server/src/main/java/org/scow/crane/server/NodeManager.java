@@ -79,6 +79,8 @@ final class NodeManager implements Launcher, AutoCloseable {
     /** Batch node of each launched job: a requeued job no longer carries its allocation when it is terminated. */
     private final Map<Long, String> batchNode = new ConcurrentHashMap<>();
     private final ScheduledExecutorService watchdog;
+    /** Random per controller start, sent with every reconciliation (see NodeReconcile.controller_instance). */
+    private final long instance = new java.security.SecureRandom().nextLong() | 1;
     private long lastSweepNanos = System.nanoTime();
 
     NodeManager(Controller ctl, CtldConfig cfg, Runnable poke) {
@@ -131,7 +133,7 @@ final class NodeManager implements Launcher, AutoCloseable {
             s.lastHeardNanos = System.nanoTime();
             s.timedOut = false;
             // under the session lock: a launch racing this snapshot is either in it or sent after it, never lost
-            NodeReconcile.Builder rb = NodeReconcile.newBuilder();
+            NodeReconcile.Builder rb = NodeReconcile.newBuilder().setControllerInstance(instance);
             for (Job j : ctl.runningJobsOn(s.node)) {
                 rb.addExpected(launchOf(j));
                 s.sent.add(key(j.id, j.startTime));

@@ -221,7 +221,14 @@ final class StepService extends CraneStepsGrpc.CraneStepsImplBase implements Aut
     void nodeOutput(String node, StepOutputBatch batch) {
         for (StepOutputBatch.Item it : batch.getItemsList()) {
             StepRelay relay = relays.get(key(it.getJobId(), it.getStepId()));
-            if (relay == null) continue;
+            if (relay == null) {
+                // a step this controller does not run (forgotten in a restart, or ended): its node ends it
+                if (!it.getEnded()) {
+                    nodes.send(node, NodeCommand.newBuilder().setStepSignal(StepSignal.newBuilder()
+                            .setJobId(it.getJobId()).setStepId(it.getStepId()).setSignal(9)).build());
+                }
+                continue;
+            }
             int t = it.getTask();
             if (t < 0 || t >= relay.ntasks() || !relay.nodes.get(relay.taskNode[t]).equals(node)) {
                 LOG.warning("node " + node + " reported task " + t + " of step " + key(it.getJobId(), it.getStepId()) + ", which it does not run");
