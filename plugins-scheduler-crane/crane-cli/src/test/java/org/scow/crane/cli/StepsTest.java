@@ -355,6 +355,13 @@ public class StepsTest {
         Result r = run(env("mallory"), "", "crun", "--jobid", Long.toString(job), "id");
         assertEquals(r.toString(), 1, r.exit);
         assertTrue(r.toString(), r.err.contains("may not run or cancel steps in job " + job) && !r.err.contains("Exception"));
+        // refusals name the option as written, and exit as bad input
+        Result bad = run(env(USER), "", "crun", "--jobid", Long.toString(job), "-N3", "true");
+        assertEquals(bad.toString(), 2, bad.exit);
+        assertTrue(bad.toString(), bad.err.contains("-N: job " + job + " has 1 node(s); a step may use 1 to 1, not 3"));
+        bad = run(env(USER), "", "crun", "--jobid", Long.toString(job), "--pty", "-n", "2", "bash");
+        assertEquals(bad.toString(), 2, bad.exit);
+        assertTrue(bad.toString(), bad.err.contains("--pty runs one task"));
         // the owner may; latency of a one-task step on an idle allocation, to its first output, in-process
         long best = Long.MAX_VALUE;
         for (int i = 0; i < 5; i++) {
