@@ -96,6 +96,12 @@ public final class StepLauncher implements AutoCloseable {
     private final String setpriv;
     private final Map<String, RunningStep> steps = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
+    /** Ends of tasks: they wait for output to drain and for leftovers to die, so not on the common pool. */
+    private final java.util.concurrent.ExecutorService enders = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "craned-step-end");
+        t.setDaemon(true);
+        return t;
+    });
 
     public StepLauncher(ExecutorConfig cfg, Sink sink) throws IOException {
         this.cfg = cfg;
@@ -264,7 +270,7 @@ public final class StepLauncher implements AutoCloseable {
             synchronized (rs) {
                 if (--rs.left == 0) finished(rs);
             }
-        });
+        }, enders);
     }
 
     private Thread pump(RunningStep rs, Task t, InputStream in, int fd) {
@@ -405,5 +411,6 @@ public final class StepLauncher implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        enders.shutdown();
     }
 }
