@@ -37,7 +37,7 @@ import org.scow.crane.protocol.CredentialFiles;
 import org.scow.crane.server.CraneServer;
 
 /**
- * Job steps end to end with real processes: a cranectld with node daemons, two craned (cn1, cn2) in this JVM whose
+ * Job steps end to end with real processes: a cranectld with node daemons, two craned (stepn1, stepn2) in this JVM whose
  * tasks are real processes (as the test's user, root here, with AllowRootJobs), and the commands both in-process and
  * as real processes (bin/crun, bin/calloc... launchers on this test's class path) where signals, a terminal or a
  * batch job are involved.
@@ -65,8 +65,9 @@ public class StepsTest {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         work = Files.createDirectories(dir.resolve("work"));
         bin = Files.createDirectories(dir.resolve("bin"));
-        CtldConfig cfg = CtldConfig.parse("ClusterName=steps\nNode name=cn[1-2] cpus=2 mem=1G\n"
-                + "Partition name=debug nodes=cn[1-2] default=yes priority=1 maxtime=1-0\n");
+        // node names of this test's own: craned's job cgroups live under crane/<node>, and other tests use cn1...
+        CtldConfig cfg = CtldConfig.parse("ClusterName=steps\nNode name=stepn[1-2] cpus=2 mem=1G\n"
+                + "Partition name=debug nodes=stepn[1-2] default=yes priority=1 maxtime=1-0\n");
         cfg.stateDir = dir.resolve("state");
         cfg.listenPort = 0;
         cfg.schedulerIntervalMs = 100;
@@ -75,7 +76,7 @@ public class StepsTest {
         cfg.nodeTimeoutSec = 30;
         cfg.allowRootJobs = true; // tasks run as the test's own user (root): an explicit opt-in
         server = CraneServer.start(cfg, Clock.SYSTEM, KEY);
-        for (String node : List.of("cn1", "cn2")) {
+        for (String node : List.of("stepn1", "stepn2")) {
             CranedConfig c = new CranedConfig();
             c.nodeName = node;
             c.controllerPort = server.port();
@@ -107,9 +108,15 @@ public class StepsTest {
     }
 
     @AfterClass
-    public static void stop() {
-        for (NodeDaemon d : daemons) d.close();
-        if (server != null) server.close();
+    public static void stop() throws Exception {
+        try {
+            // whatever a failed test left running: its job ends, and with it its steps' processes on both nodes
+            run(env(USER), "", "ccancel", "-u", USER);
+            awaitIdle();
+        } finally {
+            for (NodeDaemon d : daemons) d.close();
+            if (server != null) server.close();
+        }
     }
 
     static Map<String, String> env(String user) throws IOException {
@@ -253,7 +260,7 @@ public class StepsTest {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(r.toString(), 0, r.exit);
         long job = allocationOf(r.err);
-        assertTrue(r.toString(), r.out.contains("job=" + job + " nodes=cn[1-2]"));
+        assertTrue(r.toString(), r.out.contains("job=" + job + " nodes=stepn[1-2]"));
         assertTrue(r.toString(), r.out.contains("0: ") && r.out.contains("1: "));
         assertTrue(r.toString(), r.out.contains("n0") && r.out.contains("n1"));
         assertTrue(r.toString(), r.err.contains("Relinquishing job allocation " + job));
