@@ -138,12 +138,17 @@ public class StepsTest {
 
     /** A command in-process. */
     static Result run(Map<String, String> env, String stdin, String cmd, String... args) {
+        return runIn(env, work, stdin, cmd, args);
+    }
+
+    /** A command in-process in directory {@code cwd}. */
+    static Result runIn(Map<String, String> env, Path cwd, String stdin, String cmd, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int rc;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
              PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            rc = Crane.run(cmd, args, new Io(o, e, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), env, work));
+            rc = Crane.run(cmd, args, new Io(o, e, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), env, cwd));
         }
         return new Result(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

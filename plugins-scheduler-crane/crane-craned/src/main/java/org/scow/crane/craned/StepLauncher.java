@@ -88,6 +88,7 @@ public final class StepLauncher implements AutoCloseable {
 
     private final ExecutorConfig cfg;
     private final Sink sink;
+    private final boolean oneMachine;
     private final boolean switchUser;
     private final String ownUser;
     private final JobUserPolicy userPolicy;
@@ -104,6 +105,15 @@ public final class StepLauncher implements AutoCloseable {
     });
 
     public StepLauncher(ExecutorConfig cfg, Sink sink) throws IOException {
+        this(cfg, sink, false);
+    }
+
+    /**
+     * @param oneMachine every node's share of a step runs here (a single-machine cluster): each share gets a group
+     *                   of its own, {@code step_<n>.<node index>}, so the end of one never kills another
+     */
+    public StepLauncher(ExecutorConfig cfg, Sink sink, boolean oneMachine) throws IOException {
+        this.oneMachine = oneMachine;
         this.cfg = cfg;
         this.sink = sink;
         this.ownUser = System.getProperty("user.name");
@@ -132,9 +142,14 @@ public final class StepLauncher implements AutoCloseable {
         return job + "." + step;
     }
 
+    /** A node's share of a step (on one machine several shares of one step run side by side). */
+    private static String key(StepSpec s) {
+        return s.jobId() + "." + s.stepId() + "@" + s.nodeIndex();
+    }
+
     /** Starts this node's tasks of a step; a task that cannot start ends at once with the reason (exit 1). */
     public void start(StepSpec s) {
-        String k = key(s.jobId(), s.stepId());
+        String k = key(s);
         if (steps.containsKey(k)) return; // a duplicate command
         RunningStep rs;
         UnixUser user;
@@ -174,8 +189,8 @@ public final class StepLauncher implements AutoCloseable {
         Cgroups.JobCgroup job = cgroups.open(s.jobId());
         // the batch node has the job's groups with its limits; other nodes get them now, with this node's share
         if (!Files.isDirectory(job.memory)) job = cgroups.create(s.jobId(), s.cpusOnNode(), s.memPerNodeMb());
-        Cgroups.JobCgroup step = new Cgroups.JobCgroup(job.memory.resolve("step_" + s.stepId()),
-                job.cpu.resolve("step_" + s.stepId()), null);
+        String name = "step_" + s.stepId() + (oneMachine ? "." + s.nodeIndex() : "");
+        Cgroups.JobCgroup step = new Cgroups.JobCgroup(job.memory.resolve(name), job.cpu.resolve(name), null);
         Files.createDirectories(step.memory);
         Files.createDirectories(step.cpu);
         return step;
@@ -305,7 +320,7 @@ public final class StepLauncher implements AutoCloseable {
     }
 
     private void finished(RunningStep rs) {
-        steps.remove(key(rs.spec.jobId(), rs.spec.stepId()));
+        steps.remove(key(rs.spec));
         if (rs.cgroup != null) {
             // processes that left their session (setsid, daemons) are still in the group
             ProcessTree.signal(0, rs.cgroup, true);
@@ -325,11 +340,13 @@ public final class StepLauncher implements AutoCloseable {
 
     /** Data for task 0's stdin; {@code eof} closes it. */
     public void stdin(long jobId, int stepId, byte[] data, boolean eof) {
-        RunningStep rs = steps.get(key(jobId, stepId));
-        if (rs == null) return;
-        Optional<Task> t0;
-        synchronized (rs) {
-            t0 = rs.tasks.stream().filter(t -> t.rank == 0).findFirst();
+        Optional<Task> t0 = Optional.empty();
+        for (RunningStep rs : steps.values()) {
+            if (rs.spec.jobId() != jobId || rs.spec.stepId() != stepId) continue;
+            synchronized (rs) {
+                t0 = rs.tasks.stream().filter(t -> t.rank == 0).findFirst();
+            }
+            if (t0.isPresent()) break;
         }
         if (t0.isEmpty()) return;
         try {

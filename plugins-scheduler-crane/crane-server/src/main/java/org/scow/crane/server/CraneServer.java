@@ -49,6 +49,8 @@ public final class CraneServer implements AutoCloseable {
     private final NodeManager nodeManager;
     /** Job steps (crun); they need {@link #nodeManager}. */
     private final StepService steps;
+    /** Steps on this machine ({@code LocalExecutor=true}), or null. */
+    private final LocalSteps localSteps;
     private final ExecutorService handlers;
     private final Server server;
     private boolean closed;
@@ -74,7 +76,16 @@ public final class CraneServer implements AutoCloseable {
         }
         nodeManager = cfg.nodeDaemons ? new NodeManager(ctl, cfg, loop::poke) : null;
         if (nodeManager != null) ctl.setLauncher(nodeManager);
-        steps = new StepService(ctl, nodeManager);
+        try {
+            localSteps = local != null ? new LocalSteps(executorConfig(cfg)) : null;
+        } catch (IOException | RuntimeException e) {
+            if (local != null) local.close();
+            if (nodeManager != null) nodeManager.close();
+            ctl.close();
+            throw e;
+        }
+        steps = new StepService(ctl, nodeManager != null ? nodeManager : localSteps);
+        if (localSteps != null) localSteps.bind(steps);
         AtomicInteger n = new AtomicInteger();
         handlers = Executors.newFixedThreadPool(HANDLER_THREADS, r -> {
             Thread t = new Thread(r, "crane-rpc-" + n.incrementAndGet());
@@ -234,6 +245,7 @@ public final class CraneServer implements AutoCloseable {
         closed = true;
         if (credentials != null) credentials.close();
         steps.close();
+        if (localSteps != null) localSteps.close();
         if (nodeManager != null) nodeManager.close(); // ends the nodes' Register streams, which would hold shutdown
         server.shutdown();
         try {

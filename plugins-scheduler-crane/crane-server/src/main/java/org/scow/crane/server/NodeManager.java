@@ -49,7 +49,7 @@ import org.scow.crane.protocol.v1.NodeTerminate;
  * their batch script on that node ({@link NodeReconcile}); craned re-adopts, reports, launches or kills to match.
  * A launch or terminate for a node without a stream is dropped: the next registration's reconciliation covers it.
  */
-final class NodeManager implements Launcher, AutoCloseable {
+final class NodeManager implements Launcher, StepNodes, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(NodeManager.class.getName());
     static final String NOT_RESPONDING = "Not responding";
 
@@ -266,7 +266,8 @@ final class NodeManager implements Launcher, AutoCloseable {
     }
 
     /** Sends a step command to a node's craned; false when the node has no open stream (not connected). */
-    boolean send(String node, NodeCommand c) {
+    @Override
+    public boolean send(String node, NodeCommand c) {
         Session s = sessions.get(node);
         if (s == null) return false;
         synchronized (s) {

@@ -47,8 +47,8 @@ import org.scow.crane.protocol.v1.StepStdin;
  *
  * <p>Steps end with their job: a sweep every {@link #SWEEP_MS} ms ends the steps of jobs that are no longer
  * running (their processes are killed by the nodes: the batch node kills the job's tree, every step node gets a
- * signal to end the job's steps). Steps need node daemons ({@code NodeDaemons=true}); otherwise every call is
- * FAILED_PRECONDITION.
+ * signal to end the job's steps). Steps need node daemons ({@code NodeDaemons=true}) or a single-machine cluster
+ * ({@code LocalExecutor=true}, {@link LocalSteps}); with simulated nodes every call is FAILED_PRECONDITION.
  */
 final class StepService extends CraneStepsGrpc.CraneStepsImplBase implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(StepService.class.getName());
@@ -57,12 +57,12 @@ final class StepService extends CraneStepsGrpc.CraneStepsImplBase implements Aut
     static final int MAX_WAIT_MS = 30_000;
 
     private final Controller ctl;
-    private final NodeManager nodes;
+    private final StepNodes nodes;
     private final StepTable table = new StepTable();
     private final Map<String, StepRelay> relays = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
 
-    StepService(Controller ctl, NodeManager nodes) {
+    StepService(Controller ctl, StepNodes nodes) {
         this.ctl = ctl;
         this.nodes = nodes;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -307,7 +307,7 @@ final class StepService extends CraneStepsGrpc.CraneStepsImplBase implements Aut
         if (c.isNode()) throw Errors.denied("node credentials may not run steps");
         if (nodes == null) {
             throw Errors.of(Status.FAILED_PRECONDITION, "INVALID_STATE", null,
-                    "job steps (crun) need node daemons (NodeDaemons=true); this controller runs jobs without them");
+                    "job steps (crun) need node daemons (NodeDaemons=true) or a single-machine cluster (LocalExecutor=true)");
         }
         return c.actor();
     }
