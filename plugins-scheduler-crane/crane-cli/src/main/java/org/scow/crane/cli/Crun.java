@@ -148,6 +148,8 @@ final class Crun extends Base {
         if (nodes != null) r.setNodes(nodes);
         if (ntasks != null) r.setNtasks(ntasks);
         else if (pty) r.setNtasks(1);
+        int[] size = pty ? Terminal.size() : null;
+        if (size != null) r.setPtyRows(size[0]).setPtyCols(size[1]);
         for (Map.Entry<String, String> e : io.env().entrySet()) {
             if (e.getKey().matches("[A-Za-z_][A-Za-z0-9_]{0,255}") && e.getValue().indexOf('\0') < 0) r.addEnv(e.getKey() + "=" + e.getValue());
         }

@@ -25,6 +25,21 @@ final class Terminal {
         return new Terminal(s.strip());
     }
 
+    /** The terminal's size as {rows, columns}, or null when unknown. */
+    static int[] size() {
+        if (!Crane.standalone || System.console() == null) return null;
+        String s = stty("size");
+        if (s == null) return null;
+        String[] f = s.strip().split("\\s+");
+        try {
+            int rows = Integer.parseInt(f[0]);
+            int cols = Integer.parseInt(f[1]);
+            return rows > 0 && cols > 0 ? new int[] {rows, cols} : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     void restore() {
         if (saved != null) stty(saved);
     }

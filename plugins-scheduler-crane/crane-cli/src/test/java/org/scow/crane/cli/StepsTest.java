@@ -409,7 +409,8 @@ public class StepsTest {
     public void ptyGivesAnInteractiveShell() throws Exception {
         awaitIdle();
         // the test's own pseudo-terminal: util-linux script runs crun on one (its command is this test's fixed text)
-        ProcessBuilder pb = new ProcessBuilder("script", "-qfec", bin.resolve("crun") + " --pty bash --norc -i", "/dev/null")
+        ProcessBuilder pb = new ProcessBuilder("script", "-qfec",
+                "stty rows 33 cols 101; " + bin.resolve("crun") + " --pty bash --norc -i", "/dev/null")
                 .directory(work.toFile()).redirectErrorStream(true);
         pb.environment().clear();
         pb.environment().putAll(env(USER));
@@ -437,12 +438,13 @@ public class StepsTest {
         // typed until the shell answers: the first keys may arrive before the remote shell reads
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!text(seen).contains("answer=42")) {
-            keys.write("echo answer=$((6*7)) tty=$(tty | cut -c1-8)\r".getBytes(StandardCharsets.US_ASCII));
+            keys.write("echo answer=$((6*7)) tty=$(tty | cut -c1-8) size=$(stty size | tr ' ' x)\r".getBytes(StandardCharsets.US_ASCII));
             keys.flush();
             Thread.sleep(500);
             if (System.nanoTime() > deadline) fail("no answer from the shell: " + text(seen));
         }
         assertTrue(text(seen), text(seen).contains("tty=/dev/pts"));
+        assertTrue("crun's terminal size reaches the remote one: " + text(seen), text(seen).contains("size=33x101"));
         keys.write("exit 3\r".getBytes(StandardCharsets.US_ASCII));
         keys.flush();
         assertTrue(text(seen), p.waitFor(60, TimeUnit.SECONDS));

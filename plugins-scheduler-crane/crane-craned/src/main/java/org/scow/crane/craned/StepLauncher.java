@@ -45,7 +45,8 @@ public final class StepLauncher implements AutoCloseable {
 
     /** Rebuilds argv from CRANE_PTY_ARGC and CRANE_PTY_ARG<i> (the eval expands a variable named by a number only). */
     static final String PTY_COMMAND = String.join("; ",
-            "SHELL=$CRANE_PTY_SHELL", "export SHELL", "unset CRANE_PTY_SHELL", "n=$CRANE_PTY_ARGC", "i=0", "set --",
+            "if [ -n \"$CRANE_PTY_ROWS\" ]; then stty rows \"$CRANE_PTY_ROWS\" cols \"$CRANE_PTY_COLS\" 2>/dev/null; fi",
+            "unset CRANE_PTY_ROWS CRANE_PTY_COLS", "SHELL=$CRANE_PTY_SHELL", "export SHELL", "unset CRANE_PTY_SHELL", "n=$CRANE_PTY_ARGC", "i=0", "set --",
             "while [ \"$i\" -lt \"$n\" ]; do eval \"a=\\${CRANE_PTY_ARG$i}\"; unset \"CRANE_PTY_ARG$i\"; set -- \"$@\" \"$a\"; i=$((i+1)); done",
             "unset CRANE_PTY_ARGC", "exec \"$@\"");
 
@@ -59,7 +60,7 @@ public final class StepLauncher implements AutoCloseable {
     /** This node's share of a step. */
     public record StepSpec(long jobId, int stepId, String user, List<Integer> tasks, int nodeIndex, List<String> nodes,
                            int ntasks, List<String> argv, List<String> env, String workDir, boolean pty,
-                           int cpusOnNode, long memPerNodeMb, List<String> jobNodes) {
+                           int cpusOnNode, long memPerNodeMb, List<String> jobNodes, int ptyRows, int ptyCols) {
     }
 
     private static final class Task {
@@ -210,6 +211,10 @@ public final class StepLauncher implements AutoCloseable {
             env.put("CRANE_PTY_ARGC", Integer.toString(s.argv().size()));
             for (int i = 0; i < s.argv().size(); i++) env.put("CRANE_PTY_ARG" + i, s.argv().get(i));
             env.putIfAbsent("TERM", "xterm");
+            if (s.ptyRows() > 0 && s.ptyCols() > 0) { // numbers only: the controller checked their range
+                env.put("CRANE_PTY_ROWS", Integer.toString(s.ptyRows()));
+                env.put("CRANE_PTY_COLS", Integer.toString(s.ptyCols()));
+            }
             cmd.addAll(List.of(Tools.require("script"), "-q", "-e", "-f", "-c", PTY_COMMAND, "/dev/null"));
         } else {
             cmd.addAll(s.argv());

@@ -66,7 +66,7 @@ final class NodeSteps implements AutoCloseable {
     void launch(StepLaunch l) {
         commands.execute(() -> launcher.start(new StepLauncher.StepSpec(l.getJobId(), l.getStepId(), l.getUser(),
                 l.getTasksList(), l.getNodeIndex(), l.getNodesList(), l.getNtasks(), l.getArgvList(), l.getEnvList(),
-                l.getWorkDir(), l.getPty(), l.getCpusOnNode(), l.getMemPerNodeMb(), l.getJobNodesList())));
+                l.getWorkDir(), l.getPty(), l.getCpusOnNode(), l.getMemPerNodeMb(), l.getJobNodesList(), l.getPtyRows(), l.getPtyCols())));
     }
 
     void stdin(long jobId, int stepId, ByteString data, boolean eof) {

@@ -68,7 +68,7 @@ final class LocalSteps implements StepNodes, AutoCloseable {
                 commands.execute(() -> launcher.start(new StepLauncher.StepSpec(l.getJobId(), l.getStepId(), l.getUser(),
                         l.getTasksList(), l.getNodeIndex(), l.getNodesList(), l.getNtasks(), l.getArgvList(),
                         l.getEnvList(), l.getWorkDir(), l.getPty(), l.getCpusOnNode(), l.getMemPerNodeMb(),
-                        l.getJobNodesList())));
+                        l.getJobNodesList(), l.getPtyRows(), l.getPtyCols())));
             }
             case STEP_STDIN -> commands.execute(() -> launcher.stdin(c.getStepStdin().getJobId(),
                     c.getStepStdin().getStepId(), c.getStepStdin().getData().toByteArray(), c.getStepStdin().getEof()));

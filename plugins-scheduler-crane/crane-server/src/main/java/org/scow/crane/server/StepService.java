@@ -115,7 +115,8 @@ final class StepService extends CraneStepsGrpc.CraneStepsImplBase implements Aut
                 StepLaunch.Builder l = StepLaunch.newBuilder().setJobId(job.id()).setStepId(s.stepId).setUser(job.user())
                         .setNodeIndex(node).addAllNodes(used).setNtasks(ntasks).addAllArgv(req.getArgvList())
                         .addAllEnv(req.getEnvList()).setWorkDir(req.getWorkDir()).setPty(req.getPty())
-                        .setCpusOnNode(cpusOnNode).setMemPerNodeMb(job.memPerNodeMb()).addAllJobNodes(alloc);
+                        .setCpusOnNode(cpusOnNode).setMemPerNodeMb(job.memPerNodeMb()).addAllJobNodes(alloc)
+                        .setPtyRows(req.getPtyRows()).setPtyCols(req.getPtyCols());
                 for (int t = 0; t < ntasks; t++) if (taskNode[t] == node) l.addTasks(t);
                 if (!nodes.send(used.get(node), NodeCommand.newBuilder().setStepLaunch(l).build())) {
                     signal(relay, 9);
@@ -136,6 +137,9 @@ final class StepService extends CraneStepsGrpc.CraneStepsImplBase implements Aut
         for (String e : req.getEnvList()) {
             int eq = e.indexOf('=');
             if (eq <= 0 || e.indexOf('\0') >= 0) throw CtldException.invalid("env", "not NAME=value: '" + e + "'");
+        }
+        if (req.getPtyRows() < 0 || req.getPtyRows() > 10_000 || req.getPtyCols() < 0 || req.getPtyCols() > 10_000) {
+            throw CtldException.invalid("pty", "terminal size " + req.getPtyRows() + "x" + req.getPtyCols() + " out of range");
         }
         if (!req.getWorkDir().isEmpty() && !req.getWorkDir().startsWith("/")) {
             throw CtldException.invalid("work_dir", "must be absolute: '" + req.getWorkDir() + "'");
