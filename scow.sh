@@ -119,7 +119,7 @@ commands() {
   [ "${1:-}" = --link ] || { echo "$bin"; return; }
   local dir=${2:-/usr/local/bin} c target
   [ -d "$dir" ] && [ -w "$dir" ] || die "cannot write $dir (run as root, or name a directory: --link DIR)"
-  for c in cbatch cqueue cinfo ccancel ccontrol cacctmgr cacct; do
+  for c in cbatch cqueue cinfo ccancel ccontrol cacctmgr cacct crun calloc; do
     target="$dir/$c"
     # never replace a command that is not one of our links (another Crane or Slurm installation)
     if [ -e "$target" ] && ! { [ -L "$target" ] && [[ $(readlink "$target") == */crane/bin/$c ]]; }; then

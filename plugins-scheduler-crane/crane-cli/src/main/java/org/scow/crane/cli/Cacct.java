@@ -118,6 +118,9 @@ final class Cacct extends Base {
         for (Job j : got.getJobsList()) if (extra.test(j)) rows.add(j);
         int total = rows.size();
         if (maxLines > 0 && rows.size() > maxLines) rows = rows.subList(0, maxLines);
+        int shown = rows.size();
+        // each job's steps (crun) right under it, as JOB.STEP
+        rows = Steps.withSteps(this, rows);
         // no silent failures: when a shown job ended for a reason its node gave (it could not start...), the default
         // layout gets the Reason column
         if (format == null && rows.stream().anyMatch(j -> !j.getReason().isEmpty() && !j.getState().equals("PENDING"))) {
@@ -127,7 +130,7 @@ final class Cacct extends Base {
             io.out().println(Json.of(Json.obj("jobs", rows, "total", total)));
         } else {
             table.print(rows, io.out(), noHeader, full, parsable);
-            if (rows.size() < total) warn("showing " + rows.size() + " of " + total + " jobs (-m 0 shows all)");
+            if (shown < total) warn("showing " + shown + " of " + total + " jobs (-m 0 shows all)");
         }
         return 0;
     }

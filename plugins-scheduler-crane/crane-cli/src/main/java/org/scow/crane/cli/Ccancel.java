@@ -30,6 +30,8 @@ final class Ccancel extends Base {
             Args.value("-w, --nodes", "HOSTS", "Only jobs on these hosts"),
             Args.flag("--self", "Only the caller's jobs"));
 
+    private static final java.util.regex.Pattern STEP_ID = java.util.regex.Pattern.compile("(\\d{1,18})\\.(\\d{1,10})");
+
     List<String> ids;
     String name;
     String user;
@@ -52,7 +54,7 @@ final class Ccancel extends Base {
     @Override
     List<String> description() {
         return List.of("Cancel jobs by id and/or by filters (ANDed).",
-                "  ID: N, ARRAYID or ARRAYID_TASK; comma-separated too");
+                "  ID: N, ARRAYID, ARRAYID_TASK or JOB.STEP (one step); comma-separated too");
     }
 
     @Override
@@ -69,6 +71,30 @@ final class Ccancel extends Base {
 
     @Override
     int run() throws CliException {
+        // JOB.STEP ids cancel one step (crun) of a running job
+        List<String> jobIds = new java.util.ArrayList<>();
+        List<long[]> stepIds = new java.util.ArrayList<>();
+        for (String g : ids) {
+            for (String part : g.split(",")) {
+                java.util.regex.Matcher m = STEP_ID.matcher(part.strip());
+                if (m.matches()) stepIds.add(new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))});
+                else if (!part.isBlank()) jobIds.add(part);
+            }
+        }
+        int stepFailures = 0;
+        for (long[] s : stepIds) {
+            try {
+                if (s[1] > Integer.MAX_VALUE) throw CliException.usage("'" + s[0] + "." + s[1] + "' is not a step id");
+                client().call(c -> c.cancelStep(org.scow.crane.protocol.v1.StepRef.newBuilder().setJobId(s[0])
+                        .setStepId((int) s[1]).build()));
+                if (!slurm) io.out().println("Step " + s[0] + "." + s[1] + " cancelled");
+            } catch (CliException e) {
+                io.err().println(prog + ": error: step " + s[0] + "." + s[1] + ": " + e.getMessage());
+                stepFailures++;
+            }
+        }
+        if (!stepIds.isEmpty() && jobIds.isEmpty()) return stepFailures == 0 ? 0 : CliException.FAILED;
+        ids = jobIds;
         List<Jobs.Id> wanted = Jobs.ids("", ids);
         String st = null;
         if (state != null) {

@@ -36,7 +36,9 @@ final class Cqueue extends Base {
             Args.flag("-F, --full", "Do not truncate fields"),
             Args.value("-m, --max-lines", "N", "At most N jobs (default 100; 0: all)"),
             Args.value("-o, --format", "FORMAT", "Output format (%j %P %n ... or JobId,JobName%30,...)"),
+            Args.flag("-s, --steps", "Show the running job steps (JOB.STEP) instead of jobs"),
             Args.flag("--json", "JSON: {\"jobs\":[...],\"total\":N}"));
+    static final String STEP_FORMAT = "%j %n %P %u %t %e %N %L";
 
     List<String> jobs;
     String name;
@@ -54,6 +56,7 @@ final class Cqueue extends Base {
     int maxLines;
     String format;
     boolean json;
+    boolean steps;
 
     @Override
     List<Args.Opt> options() {
@@ -84,6 +87,17 @@ final class Cqueue extends Base {
         maxLines = a.integer("--max-lines", 100);
         format = a.string("--format");
         json = a.flag("--json");
+        steps = a.flag("--steps");
+    }
+
+    /** The running steps of the jobs shown, as rows. */
+    private List<Job> stepRows(List<Job> jobs) throws CliException {
+        java.util.Map<Long, Job> byId = new java.util.HashMap<>();
+        for (Job j : jobs) if (j.getState().equals("RUNNING")) byId.put(j.getJobId(), j);
+        List<Job> rows = new ArrayList<>();
+        if (byId.isEmpty()) return rows;
+        for (org.scow.crane.protocol.v1.Step s : Steps.query(this, byId.keySet(), false)) rows.add(Steps.row(s, byId.get(s.getJobId())));
+        return rows;
     }
 
     @Override
@@ -116,10 +130,12 @@ final class Cqueue extends Base {
         if (partitions != null) q.addAllPartitions(partitions);
         q.addAllStates(wanted);
         if (name != null) q.setName(name);
+        if (steps && format == null) table = Table.parse("--format", STEP_FORMAT, fields);
         while (true) {
             JobList got = client().call(c -> c.queryJobs(q.build()));
             List<Job> rows = new ArrayList<>();
             for (Job j : got.getJobsList()) if (extra.test(j)) rows.add(j);
+            if (steps) rows = stepRows(rows);
             if (start) {
                 rows.sort(Comparator.comparingLong((Job j) -> j.getStartTime() > 0 ? j.getStartTime()
                         : j.getExpectedStart() > 0 ? j.getExpectedStart() : Long.MAX_VALUE).thenComparingLong(Job::getJobId));

@@ -8,13 +8,18 @@ import java.util.Map;
  * Entry point of the commands: {@code crane <command> [args]}, where the launcher {@code bin/crane} passes the
  * name it was invoked by (so a symlink {@code cqueue -> crane} runs cqueue). The Slurm names map onto the same
  * code: sbatch=cbatch, squeue=cqueue, sinfo=cinfo, scancel=ccancel, sacct=cacct, scontrol=ccontrol,
- * sacctmgr=cacctmgr, with the few Slurm spellings that differ translated (e.g. {@code squeue -h} = no header).
+ * sacctmgr=cacctmgr, srun=crun, salloc=calloc, with the few Slurm spellings that differ translated (e.g. {@code squeue -h} = no header).
  */
 public final class Crane {
     static final String VERSION = "crane 0.1.0";
-    private static final Map<String, String> SLURM = Map.of("sbatch", "cbatch", "squeue", "cqueue", "sinfo", "cinfo",
-            "scancel", "ccancel", "sacct", "cacct", "scontrol", "ccontrol", "sacctmgr", "cacctmgr");
-    static final List<String> COMMANDS = List.of("cbatch", "cqueue", "cinfo", "ccancel", "ccontrol", "cacctmgr", "cacct");
+    private static final Map<String, String> SLURM = Map.ofEntries(Map.entry("sbatch", "cbatch"),
+            Map.entry("squeue", "cqueue"), Map.entry("sinfo", "cinfo"), Map.entry("scancel", "ccancel"),
+            Map.entry("sacct", "cacct"), Map.entry("scontrol", "ccontrol"), Map.entry("sacctmgr", "cacctmgr"),
+            Map.entry("srun", "crun"), Map.entry("salloc", "calloc"));
+    static final List<String> COMMANDS = List.of("cbatch", "cqueue", "cinfo", "ccancel", "ccontrol", "cacctmgr", "cacct",
+            "crun", "calloc");
+    /** True in the real process ({@link #main}): crun and calloc may catch signals and change the terminal. */
+    static volatile boolean standalone;
 
     private Crane() {
     }
@@ -25,6 +30,7 @@ public final class Crane {
             return;
         }
         Io io = Io.system();
+        standalone = true;
         if (args.length == 0 || !isCommand(args[0])) {
             io.err().println("usage: crane <command> [options]   (or run the command by its own name)\n"
                     + "commands: " + String.join(" ", COMMANDS) + "\n"
@@ -55,6 +61,8 @@ public final class Crane {
             case "ccontrol" -> Ccontrol.create();
             case "cacctmgr" -> Cacctmgr.create();
             case "cacct" -> Cacct.create();
+            case "crun" -> Crun.create();
+            case "calloc" -> Calloc.create();
             default -> null;
         };
         if (cmd == null) {

@@ -168,6 +168,29 @@ final class CraneClient implements AutoCloseable {
             return unary("TransactionLog", r, TxnLog.parser());
         }
 
+        // ---- job steps (service CraneSteps)
+        org.scow.crane.protocol.v1.StepStarted startStep(org.scow.crane.protocol.v1.StepRequest r) {
+            return steps("StartStep", r, org.scow.crane.protocol.v1.StepStarted.parser(), TIMEOUT_SECONDS * 1000);
+        }
+
+        /** A poll that may wait {@code r.wait_ms}: its deadline is that plus the usual one. */
+        org.scow.crane.protocol.v1.StepIoReply stepIo(org.scow.crane.protocol.v1.StepIoRequest r) {
+            return steps("StepIo", r, org.scow.crane.protocol.v1.StepIoReply.parser(), TIMEOUT_SECONDS * 1000 + r.getWaitMs());
+        }
+
+        Empty cancelStep(org.scow.crane.protocol.v1.StepRef r) {
+            return steps("CancelStep", r, Empty.parser(), TIMEOUT_SECONDS * 1000);
+        }
+
+        org.scow.crane.protocol.v1.StepList querySteps(org.scow.crane.protocol.v1.StepQuery r) {
+            return steps("QuerySteps", r, org.scow.crane.protocol.v1.StepList.parser(), TIMEOUT_SECONDS * 1000);
+        }
+
+        private <R> R steps(String method, MessageLite request, Parser<R> replyParser, long timeoutMs) {
+            return connection.call(org.scow.crane.protocol.v1.CraneStepsGrpc.SERVICE_NAME + "/" + method, request,
+                    replyParser, metadata, timeoutMs);
+        }
+
         private <R> R unary(String method, MessageLite request, Parser<R> replyParser) {
             return connection.call(CraneGrpc.SERVICE_NAME + "/" + method, request, replyParser, metadata,
                     TIMEOUT_SECONDS * 1000);

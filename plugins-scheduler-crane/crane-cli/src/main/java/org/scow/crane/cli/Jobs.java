@@ -175,7 +175,7 @@ final class Jobs {
             .add("q", "QOS", "QOS", Job::getQos)
             .add("t", "State", "STATE", Job::getState)
             .add(null, "StateCompact", "ST", j -> COMPACT.getOrDefault(j.getState(), j.getState()))
-            .add("T", "Type", "TYPE", j -> "Batch")
+            .add("T", "Type", "TYPE", j -> j.getDisplayId().indexOf('.') > 0 ? "Step" : "Batch")
             .add("e", "Elapsed", "TIME", j -> Times.duration(elapsed(j)))
             .add("l", "Timelimit", "TIMELIMIT", j -> Times.limit(j.getTimeLimitSec()))
             .add("N", "NNodes", "NODES", j -> Integer.toString(j.getNodes()))

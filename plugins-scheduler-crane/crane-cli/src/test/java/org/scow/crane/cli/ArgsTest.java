@@ -167,6 +167,8 @@ public class ArgsTest {
             case "ccontrol" -> Ccontrol.create();
             case "cacctmgr" -> Cacctmgr.create();
             case "cacct" -> Cacct.create();
+            case "crun" -> Crun.create();
+            case "calloc" -> Calloc.create();
             default -> throw new AssertionError(cmd);
         };
     }

@@ -239,13 +239,33 @@ public final class Cgroups {
             if (devices != null) write(devices.resolve("cgroup.procs"), Long.toString(pid));
         }
 
-        /** Processes in the job's memory group (every job process is in it). */
+        /**
+         * Processes in the job's memory group (every job process is in it), including its steps' groups
+         * ({@code step_<n>} inside it, see {@link StepLauncher}): ending a job ends its steps.
+         */
         public List<Long> pids() {
             List<Long> l = new ArrayList<>();
+            addPids(memory, l);
+            for (Path child : children(memory)) addPids(child, l);
+            return l;
+        }
+
+        private static void addPids(Path group, List<Long> l) {
             try {
-                for (String s : Files.readAllLines(memory.resolve("cgroup.procs"))) if (!s.isBlank()) l.add(Long.parseLong(s.trim()));
+                for (String s : Files.readAllLines(group.resolve("cgroup.procs"))) if (!s.isBlank()) l.add(Long.parseLong(s.trim()));
             } catch (IOException | NumberFormatException gone) {
                 // the group is gone: no processes
+            }
+        }
+
+        /** Sub-groups (the steps' groups). */
+        private static List<Path> children(Path group) {
+            List<Path> l = new ArrayList<>();
+            if (group == null) return l;
+            try (var s = Files.list(group)) {
+                s.filter(Files::isDirectory).forEach(l::add);
+            } catch (IOException gone) {
+                // no group, no children
             }
             return l;
         }
@@ -267,6 +287,13 @@ public final class Cgroups {
             boolean ok = true;
             for (Path p : new Path[] {memory, cpu, devices}) {
                 if (p == null) continue;
+                for (Path child : children(p)) { // the steps' groups first: a group with sub-groups cannot go
+                    try {
+                        Files.deleteIfExists(child);
+                    } catch (IOException busy) {
+                        ok = false;
+                    }
+                }
                 try {
                     Files.deleteIfExists(p);
                 } catch (IOException busy) {

@@ -71,6 +71,10 @@ public final class NodeDaemon implements AutoCloseable {
     private final CraneNodeGrpc.CraneNodeStub nodeAsync;
     private final CraneNodeGrpc.CraneNodeBlockingStub nodeBlocking;
     private final JobExecutor executor;
+    /** Tasks of job steps (crun) on this node. */
+    private final NodeSteps steps;
+    /** The controller start whose reconciliation came last (0: none yet); on the command thread only. */
+    private long controllerInstance;
     private final ReportQueue reports;
     private final int cpus;
     private final long memMb;
@@ -110,6 +114,7 @@ public final class NodeDaemon implements AutoCloseable {
         crane = CraneGrpc.newBlockingStub(channel).withInterceptors(attach);
         nodeAsync = CraneNodeGrpc.newStub(channel).withInterceptors(attach);
         nodeBlocking = CraneNodeGrpc.newBlockingStub(channel).withInterceptors(attach);
+        steps = new NodeSteps(node, cfg.executorConfig(gpus), nodeBlocking);
         commands = Executors.newSingleThreadExecutor(r -> daemonThread(r, "craned-commands"));
         heartbeats = Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "craned-heartbeat"));
         connector = daemonThread(this::connectLoop, "craned-connector");
@@ -227,10 +232,24 @@ public final class NodeDaemon implements AutoCloseable {
     private void handle(NodeCommand c) {
         try {
             switch (c.getCommandCase()) {
-                case RECONCILE -> reconcile(c.getReconcile().getExpectedList());
+                case RECONCILE -> {
+                    long instance = c.getReconcile().getControllerInstance();
+                    // a new controller does not know the steps running here: their crun lost its relay
+                    if (instance != 0 && controllerInstance != 0 && instance != controllerInstance) steps.killAll();
+                    if (instance != 0) controllerInstance = instance;
+                    reconcile(c.getReconcile().getExpectedList());
+                }
                 case LAUNCH -> launch(spec(c.getLaunch()));
-                case TERMINATE -> executor.terminate(c.getTerminate().getJobId(), c.getTerminate().getRunStart(),
-                        "TIMEOUT".equals(c.getTerminate().getWhy()) ? JobState.TIMEOUT : JobState.CANCELLED);
+                case TERMINATE -> {
+                    executor.terminate(c.getTerminate().getJobId(), c.getTerminate().getRunStart(),
+                            "TIMEOUT".equals(c.getTerminate().getWhy()) ? JobState.TIMEOUT : JobState.CANCELLED);
+                    steps.signal(c.getTerminate().getJobId(), -1, 9); // a job's steps end with it
+                }
+                case STEP_LAUNCH -> steps.launch(c.getStepLaunch());
+                case STEP_STDIN -> steps.stdin(c.getStepStdin().getJobId(), c.getStepStdin().getStepId(),
+                        c.getStepStdin().getData(), c.getStepStdin().getEof());
+                case STEP_SIGNAL -> steps.signal(c.getStepSignal().getJobId(), c.getStepSignal().getStepId(),
+                        c.getStepSignal().getSignal());
                 default -> LOG.warning("unknown command " + c.getCommandCase());
             }
         } catch (RuntimeException | IOException e) {
@@ -288,6 +307,7 @@ public final class NodeDaemon implements AutoCloseable {
     // ---- reports -----------------------------------------------------------------------------------------------
 
     private void ended(JobSpec s, JobOutcome o) {
+        if (steps != null) steps.signal(s.jobId(), -1, 9); // the batch script ended: so does the job, and with it its steps
         synchronized (recentlyEnded) {
             recentlyEnded.put(s.jobId() + "@" + s.startTime(), Boolean.TRUE);
         }
@@ -347,6 +367,7 @@ public final class NodeDaemon implements AutoCloseable {
         connector.interrupt();
         reporter.interrupt();
         commands.shutdownNow();
+        steps.close();
         executor.close();
         channel.shutdownNow();
         try {

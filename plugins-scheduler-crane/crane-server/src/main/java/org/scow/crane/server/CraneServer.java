@@ -47,6 +47,10 @@ public final class CraneServer implements AutoCloseable {
     private final LocalLauncher local;
     /** Remote node daemons ({@code NodeDaemons=true}), or null. */
     private final NodeManager nodeManager;
+    /** Job steps (crun); they need {@link #nodeManager}. */
+    private final StepService steps;
+    /** Steps on this machine ({@code LocalExecutor=true}), or null. */
+    private final LocalSteps localSteps;
     private final ExecutorService handlers;
     private final Server server;
     private boolean closed;
@@ -72,6 +76,16 @@ public final class CraneServer implements AutoCloseable {
         }
         nodeManager = cfg.nodeDaemons ? new NodeManager(ctl, cfg, loop::poke) : null;
         if (nodeManager != null) ctl.setLauncher(nodeManager);
+        try {
+            localSteps = local != null ? new LocalSteps(executorConfig(cfg)) : null;
+        } catch (IOException | RuntimeException e) {
+            if (local != null) local.close();
+            if (nodeManager != null) nodeManager.close();
+            ctl.close();
+            throw e;
+        }
+        steps = new StepService(ctl, nodeManager != null ? nodeManager : localSteps);
+        if (localSteps != null) localSteps.bind(steps);
         AtomicInteger n = new AtomicInteger();
         handlers = Executors.newFixedThreadPool(HANDLER_THREADS, r -> {
             Thread t = new Thread(r, "crane-rpc-" + n.incrementAndGet());
@@ -93,8 +107,9 @@ public final class CraneServer implements AutoCloseable {
                 .maxInboundMessageSize(Wire.MAX_MESSAGE_BYTES)
                 .addService(ServerInterceptors.intercept(new CraneService(ctl, loop::poke),
                         new AuthInterceptor(key, clock)))
-                .addService(ServerInterceptors.intercept(new NodeService(ctl, nodeManager),
+                .addService(ServerInterceptors.intercept(new NodeService(ctl, nodeManager, steps),
                         new AuthInterceptor(key, clock)))
+                .addService(ServerInterceptors.intercept(steps, new AuthInterceptor(key, clock)))
                 .build();
     }
 
@@ -229,6 +244,8 @@ public final class CraneServer implements AutoCloseable {
         if (closed) return;
         closed = true;
         if (credentials != null) credentials.close();
+        steps.close();
+        if (localSteps != null) localSteps.close();
         if (nodeManager != null) nodeManager.close(); // ends the nodes' Register streams, which would hold shutdown
         server.shutdown();
         try {

@@ -49,7 +49,7 @@ import org.scow.crane.protocol.v1.NodeTerminate;
  * their batch script on that node ({@link NodeReconcile}); craned re-adopts, reports, launches or kills to match.
  * A launch or terminate for a node without a stream is dropped: the next registration's reconciliation covers it.
  */
-final class NodeManager implements Launcher, AutoCloseable {
+final class NodeManager implements Launcher, StepNodes, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(NodeManager.class.getName());
     static final String NOT_RESPONDING = "Not responding";
 
@@ -79,6 +79,8 @@ final class NodeManager implements Launcher, AutoCloseable {
     /** Batch node of each launched job: a requeued job no longer carries its allocation when it is terminated. */
     private final Map<Long, String> batchNode = new ConcurrentHashMap<>();
     private final ScheduledExecutorService watchdog;
+    /** Random per controller start, sent with every reconciliation (see NodeReconcile.controller_instance). */
+    private final long instance = new java.security.SecureRandom().nextLong() | 1;
     private long lastSweepNanos = System.nanoTime();
 
     NodeManager(Controller ctl, CtldConfig cfg, Runnable poke) {
@@ -131,7 +133,7 @@ final class NodeManager implements Launcher, AutoCloseable {
             s.lastHeardNanos = System.nanoTime();
             s.timedOut = false;
             // under the session lock: a launch racing this snapshot is either in it or sent after it, never lost
-            NodeReconcile.Builder rb = NodeReconcile.newBuilder();
+            NodeReconcile.Builder rb = NodeReconcile.newBuilder().setControllerInstance(instance);
             for (Job j : ctl.runningJobsOn(s.node)) {
                 rb.addExpected(launchOf(j));
                 s.sent.add(key(j.id, j.startTime));
@@ -260,6 +262,18 @@ final class NodeManager implements Launcher, AutoCloseable {
             synchronized (s) {
                 if (s.stream != null) send(s, NodeCommand.newBuilder().setTerminate(t).build());
             }
+        }
+    }
+
+    /** Sends a step command to a node's craned; false when the node has no open stream (not connected). */
+    @Override
+    public boolean send(String node, NodeCommand c) {
+        Session s = sessions.get(node);
+        if (s == null) return false;
+        synchronized (s) {
+            if (s.stream == null) return false;
+            send(s, c);
+            return s.stream != null;
         }
     }
 

@@ -9,6 +9,8 @@ import java.util.logging.Logger;
 import org.scow.crane.ctld.Controller;
 import org.scow.crane.ctld.CtldException;
 import org.scow.crane.protocol.v1.CraneNodeGrpc;
+import org.scow.crane.protocol.v1.Empty;
+import org.scow.crane.protocol.v1.StepOutputBatch;
 import org.scow.crane.protocol.v1.HeartbeatReply;
 import org.scow.crane.protocol.v1.NodeCommand;
 import org.scow.crane.protocol.v1.NodeHeartbeat;
@@ -24,10 +26,27 @@ final class NodeService extends CraneNodeGrpc.CraneNodeImplBase {
 
     private final Controller ctl;
     private final NodeManager nodes;
+    private final StepService steps;
 
-    NodeService(Controller ctl, NodeManager nodes) {
+    NodeService(Controller ctl, NodeManager nodes, StepService steps) {
         this.ctl = ctl;
         this.nodes = nodes;
+        this.steps = steps;
+    }
+
+    /** Output and task ends of job steps (see {@link StepService}). */
+    @Override
+    public void stepOutput(StepOutputBatch req, StreamObserver<Empty> out) {
+        try {
+            String node = nodeCaller(req.getNode());
+            steps.nodeOutput(node, req);
+            out.onNext(Empty.getDefaultInstance());
+            out.onCompleted();
+        } catch (CtldException e) {
+            out.onError(Errors.of(e));
+        } catch (StatusRuntimeException e) {
+            out.onError(e);
+        }
     }
 
     @Override
