@@ -148,7 +148,8 @@ drain() {
   local deadline=$(( $(date +%s) + 1800 ))
   while left=$(count) && [ "$left" != 0 ]; do
     [ "$(date +%s)" -lt "$deadline" ] || { echo "crane-vs-slurm.sh: $kind $mode: $left jobs left after 30 min" >&2; exit 1; }
-    sleep 0.25
+    # both queues polled alike; a JVM command costs more than squeue, so not too often (the jobs need the CPU)
+    sleep 0.5
   done
   awk -v a="$t0" -v b="$t1" -v c="$(now)" 'BEGIN { printf "%.2f %.2f\n", b - a, c - a }'
 }
