@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # crane-vs-slurm.sh - Crane and Slurm side by side on this machine (issue 16). Run by hand, as root; not a test.
 #
-#   benchmarks/crane-vs-slurm.sh [-n JOBS] [-r RUNS] [-s SPAWNS] [--only drain|commands|spawn]
+#   benchmarks/crane-vs-slurm.sh [-n JOBS] [-r RUNS] [-s SPAWNS] [--only drain|commands|spawn] [--profile]
 #
 # Sets up both schedulers with the same shape, 4 nodes x 4 CPUs:
 #   Slurm  ../shared/peers/slurm-up.sh (kept as it is when sinfo already answers; SLURM_UP names another script);
@@ -17,17 +17,21 @@
 #      /bin/sh -c true` (what a job costs at the least), SPAWNS each: spawns/s; Crane's drain as a share of it;
 #   3. command wall time: median of RUNS runs of cbatch --wrap true / cqueue / cinfo against sbatch / squeue /
 #      sinfo, run in turn (A B A B ...) so the ratio is taken pair by pair.
+# --profile: Crane's daemons run under Java Flight Recorder; after the drains it prints where the machine's CPU went
+#   during Crane's array drain (cranectld, the 4 craned, their job processes, the rest) and each daemon's hottest
+#   methods (JFR execution samples by the top frame and by the innermost project frame: benchmarks/JfrTop.java).
 # Needs: root, python3 (timing), setpriv, the Slurm peer's packages.
 set -euo pipefail
 
-JOBS=500 RUNS=30 SPAWNS=300 ONLY=
+JOBS=500 RUNS=30 SPAWNS=300 ONLY= PROFILE=
 while [ $# -gt 0 ]; do
   case "$1" in
     -n) JOBS=${2:?-n needs a number}; shift 2 ;;
     -r) RUNS=${2:?-r needs a number}; shift 2 ;;
     -s) SPAWNS=${2:?-s needs a number}; shift 2 ;;
     --only) ONLY=${2:?--only needs drain, commands or spawn}; shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    --profile) PROFILE=1; shift ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "crane-vs-slurm.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -73,6 +77,11 @@ trap cleanup EXIT INT TERM
 tar xzf "$tarball" -C "$work"
 for h in "$work"/crane-*/; do home=${h%/}; done
 export CRANECTLD_JAVA_OPTS=-Xmx1g
+if [ -n "$PROFILE" ]; then
+  # written when each daemon stops
+  CRANECTLD_JAVA_OPTS="-Xmx1g -XX:StartFlightRecording=filename=$work/jfr/cranectld.jfr,settings=profile,dumponexit=true"
+  mkdir -p "$work/jfr"
+fi
 cat >"$work/cranectld.conf" <<CONF
 ClusterName=bench
 StateDir=$work/state
@@ -105,6 +114,7 @@ Gpus=0
 CONF
 for n in 1 2 3 4; do
   "$home/bin/cranectld" credential --config "$work/cranectld.conf" --scope node --principal "c$n" --out "$work/c$n.cred" >/dev/null 2>&1
+  [ -n "$PROFILE" ] && export CRANED_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC -XX:StartFlightRecording=filename=$work/jfr/craned-c$n.jfr,settings=profile,dumponexit=true"
   "$home/bin/craned" start --config "$work/craned.conf" --node "c$n" >/dev/null
 done
 "$home/bin/cranectld" credential --config "$work/cranectld.conf" --scope user --principal root --out "$work/root.cred" >/dev/null 2>&1
@@ -154,6 +164,19 @@ drain() {
   awk -v a="$t0" -v b="$t1" -v c="$(now)" 'BEGIN { printf "%.2f %.2f\n", b - a, c - a }'
 }
 
+# cpu_now: "machine cranectld craned craned-children" in clock ticks (user + system); children are the job
+# processes craned waited for (their setsid, setpriv and shells)
+cpu_now() {
+  local m c d k p
+  m=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat)
+  c=$(awk '{ print $14 + $15 }' "/proc/$(cat "$work/run/cranectld.pid")/stat")
+  d=0 k=0
+  for p in "$work"/run/craned-*.pid; do
+    read -r a b < <(awk '{ print $14 + $15, $16 + $17 }' "/proc/$(cat "$p")/stat")
+    d=$((d + a)) k=$((k + b))
+  done
+  echo "$m $c $d $k"
+}
 crane_best=0
 if want drain; then
   say ""
@@ -161,7 +184,9 @@ if want drain; then
   printf '%-26s %18s %18s %8s\n' workload "Slurm jobs/s" "Crane jobs/s" ratio
   for mode in loop array; do
     read -r _ s < <(drain slurm "$mode")
+    [ "$mode" = array ] && [ -n "$PROFILE" ] && cpu_before=$(cpu_now)
     read -r _ c < <(drain crane "$mode")
+    [ "$mode" = array ] && [ -n "$PROFILE" ] && cpu_after=$(cpu_now)
     sr=$(awk -v n="$JOBS" -v t="$s" 'BEGIN { printf "%.1f", n / t }')
     cr=$(awk -v n="$JOBS" -v t="$c" 'BEGIN { printf "%.1f", n / t }')
     label="$JOBS single submissions"; [ "$mode" = array ] && label="array of $JOBS"
@@ -170,6 +195,18 @@ if want drain; then
   done
   bad=$(CRANE_CREDENTIAL=$work/root.cred "$cb/cacct" -N -m 0 -n bench -t f,x,t,oom,nf 2>/dev/null | wc -l)
   [ "$bad" = 0 ] || say "  (Crane: $bad of the jobs did not complete; cacct -n bench -t f,x,t,oom,nf lists them)"
+fi
+
+if [ -n "$PROFILE" ] && [ -n "${cpu_after:-}" ]; then
+  say ""
+  say "## where the CPU went during Crane's array drain (CPU seconds; the machine's total includes other work)"
+  read -r m0 c0 d0 k0 <<<"$cpu_before"
+  read -r m1 c1 d1 k1 <<<"$cpu_after"
+  hz=$(getconf CLK_TCK)
+  awk -v m=$((m1 - m0)) -v c=$((c1 - c0)) -v d=$((d1 - d0)) -v k=$((k1 - k0)) -v hz="$hz" -v n="$JOBS" 'BEGIN {
+    printf "machine %.1f s: cranectld %.1f s, 4 craned %.1f s, their job processes %.1f s, the rest %.1f s\n",
+      m / hz, c / hz, d / hz, k / hz, (m - c - d - k) / hz
+    printf "per job: cranectld %.1f ms, craned %.1f ms, job processes %.1f ms\n", 1000 * c / hz / n, 1000 * d / hz / n, 1000 * k / hz / n }'
 fi
 
 if want spawn || want drain; then
@@ -218,6 +255,17 @@ PY
   for _ in $(seq 1 240); do
     [ "$(squeue -h | wc -l)" = 0 ] && [ "$("$cb/cqueue" -N -m 0 | wc -l)" = 0 ] && break
     sleep 0.5
+  done
+fi
+if [ -n "$PROFILE" ]; then
+  for n in 1 2 3 4; do "$home/bin/craned" stop --config "$work/craned.conf" --node "c$n" >/dev/null 2>&1 || true; done
+  "$home/bin/cranectld" stop --config "$work/cranectld.conf" >/dev/null 2>&1 || true
+  keep=/tmp/crane-vs-slurm-jfr.$(date +%s)
+  cp -r "$work/jfr" "$keep"
+  for f in cranectld craned-c1; do
+    say ""
+    say "## $f: JFR execution samples over the whole run (recordings kept in $keep)"
+    java "$repo/benchmarks/JfrTop.java" "$keep/$f.jfr" 2>&1 | sed 's/^/  /'
   done
 fi
 say ""
