@@ -47,12 +47,13 @@ public class FeedPagingTest {
     private static final Clock.Manual CLOCK = new Clock.Manual(T0);
     private static CraneServer server;
     private static SchedulerDriver driver;
+    private static Path dir;
 
     @BeforeClass
     public static void start() throws Exception {
         CraneDriverContractTest.ensureUnixUser(CraneDriverContractTest.USER_A);
         CraneDriverContractTest.ensureUnixUser(CraneDriverContractTest.USER_B);
-        Path dir = Files.createTempDirectory("crane-feed");
+        dir = Files.createTempDirectory("crane-feed");
         CtldConfig cfg = CtldConfig.parse("""
                 ClusterName=feed
                 ListenPort=0
@@ -88,8 +89,15 @@ public class FeedPagingTest {
     }
 
     @AfterClass
-    public static void stop() {
+    public static void stop() throws Exception {
         if (server != null) server.close();
+        if (dir != null) deleteTree(dir);
+    }
+
+    static void deleteTree(Path root) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 
     private static Set<JobState> finished() {

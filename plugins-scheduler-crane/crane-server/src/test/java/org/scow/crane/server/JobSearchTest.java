@@ -3,13 +3,14 @@ package org.scow.crane.server;
 import static org.junit.Assert.assertEquals;
 import static org.scow.crane.server.TestServer.expect;
 
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import org.junit.After;
 import org.junit.Before;
+import org.junit.Rule;
 import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
 import org.scow.crane.protocol.v1.AccountOpRequest;
 import org.scow.crane.protocol.v1.AddAccount;
 import org.scow.crane.protocol.v1.AddUser;
@@ -23,11 +24,13 @@ import org.scow.crane.protocol.v1.JobRequest;
 /** QueryJobs ordered by end time: pages at the controller (from the history files for the billing feed's shape). */
 public class JobSearchTest {
     private static final List<String> FINISHED = List.of("COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "OUT_OF_MEMORY", "NODE_FAIL");
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
     private TestServer ts;
 
     @Before
     public void start() throws Exception {
-        ts = new TestServer(Files.createTempDirectory("crane-search"), cfg -> cfg.historyMemoryJobs = 2);
+        ts = new TestServer(tmp.newFolder().toPath(), cfg -> cfg.historyMemoryJobs = 2);
         ts.root().accountOp(AccountOpRequest.newBuilder().setAddAccount(AddAccount.newBuilder().setName("phys")).build());
         for (String u : new String[] {"alice", "bob"}) {
             ts.root().accountOp(AccountOpRequest.newBuilder().setAddUser(AddUser.newBuilder().setUser(u).setAccount("phys")).build());

@@ -113,6 +113,10 @@ public final class FeedBench {
             JobQuery.Result old = driver.queryJobs(JobQuery.of(lastDay).withSort(byEnd).withPage(new JobQuery.Page(1, pageSize)));
             System.out.printf("one page the old way (whole window fetched and sorted in the driver), window of %d jobs: %.1f ms%n",
                     old.totalCount(), ms(System.nanoTime() - o0));
+        } finally {
+            try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            }
         }
     }
 
