@@ -150,8 +150,22 @@ public class PackageIT {
         // the user's cache; and on demand at install time
         Path cli = home.resolve("lib/cli");
         boolean shared = Files.isWritable(cli);
-        try (Stream<Path> s = Files.list(shared ? cli : root.resolve("home/.cache/crane"))) {
-            assertTrue(s.anyMatch(p -> p.getFileName().toString().endsWith(".jsa")));
+        // a tarball with the commands' own runtime (profile native-cli) ships its AOT cache ready; it must be the
+        // one the launcher looks for (not re-made: same name), and the commands' classes must come from it
+        boolean runtime = Files.isExecutable(cli.resolve("runtime/bin/java"));
+        String ext = runtime ? ".aot" : ".jsa";
+        try (Stream<Path> s = Files.list(shared || runtime ? cli : root.resolve("home/.cache/crane"))) {
+            assertTrue(s.anyMatch(p -> p.getFileName().toString().endsWith(ext)));
+        }
+        if (runtime) {
+            try (Stream<Path> s = Files.list(cli)) {
+                assertEquals("one archive: the shipped one", 1, s.filter(p -> p.getFileName().toString().endsWith(ext)).count());
+            }
+            env.put("CRANE_JAVA_OPTS", "-Xlog:class+load");
+            String log = ok("bin/cinfo");
+            env.remove("CRANE_JAVA_OPTS");
+            assertTrue("the command's classes come from the AOT cache",
+                    log.contains("org.scow.crane.cli.Crane source: shared objects file"));
         }
         if (shared) assertTrue(ok("bin/crane", "--make-cds").contains("class-data archive " + cli));
 

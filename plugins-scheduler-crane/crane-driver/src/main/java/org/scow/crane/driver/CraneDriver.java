@@ -315,6 +315,14 @@ final class CraneDriver implements SchedulerDriver {
 
     @Override
     public JobQuery.Result queryJobs(JobQuery query) throws SchedulerException {
+        org.scow.crane.protocol.v1.JobQuery feed = FeedQuery.of(query);
+        if (feed == FeedQuery.NONE) return new JobQuery.Result(List.of(), 0);
+        if (feed != null) {
+            // finished jobs by end time, a page at a time (the billing feed): the controller filters, orders and pages
+            org.scow.crane.protocol.v1.JobList page = call(() -> admin().queryJobs(feed));
+            return new JobQuery.Result(page.getJobsList().stream()
+                    .map(j -> JobQueries.project(JobMapping.toInfo(j), query)).toList(), page.getTotal());
+        }
         // push the cheap, exact criteria down; JobQueries then applies the whole query (times, sort, page, fields)
         JobFilter f = query.filter();
         // a query for live states only (the portal's running/pending list) need not read the controller's history

@@ -20,11 +20,11 @@ import org.scow.crane.protocol.Wire;
 final class AuthInterceptor implements ServerInterceptor {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
-    private final byte[] key;
+    private final VerifiedCredentials verified;
     private final Clock clock;
 
     AuthInterceptor(byte[] key, Clock clock) {
-        this.key = key.clone();
+        this.verified = new VerifiedCredentials(key);
         this.clock = clock;
     }
 
@@ -44,7 +44,7 @@ final class AuthInterceptor implements ServerInterceptor {
     private Caller authenticate(Metadata headers) {
         Credential c;
         try {
-            c = Credential.verify(headers.get(Wire.CREDENTIAL), key, clock.nowSec());
+            c = verified.verify(headers.get(Wire.CREDENTIAL), clock.nowSec());
         } catch (Credential.InvalidCredentialException e) {
             throw Errors.of(Status.UNAUTHENTICATED, Wire.UNAUTHENTICATED, "credential", e.getMessage());
         }

@@ -4,11 +4,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -138,7 +135,7 @@ final class CraneService extends CraneGrpc.CraneImplBase {
     public void cancelJobs(CancelFilter req, StreamObserver<Count> out) {
         reply(out, () -> {
             String actor = userActor();
-            JobState state = req.getState().isEmpty() ? null : parseState(req.getState());
+            JobState state = req.getState().isEmpty() ? null : JobSearch.parseState(req.getState());
             int n = ctl.cancelWhere(actor, new Controller.JobFilter(Messages.given(req.getUser()),
                     Messages.given(req.getAccount()), Messages.given(req.getPartition()), Messages.given(req.getName()),
                     state));
@@ -161,52 +158,8 @@ final class CraneService extends CraneGrpc.CraneImplBase {
     public void queryJobs(JobQuery q, StreamObserver<JobList> out) {
         reply(out, () -> {
             userActor();
-            if (q.getOffset() < 0 || q.getLimit() < 0) throw Errors.invalid("paging", "offset and limit must not be negative");
-            Predicate<JobView> filter = filter(q);
-            boolean endRange = q.getEndFrom() > 0 || q.getEndTo() > 0;
-            List<JobView> found = new ArrayList<>();
-            if (q.getJobIdsCount() > 0) {
-                for (long id : new HashSet<>(q.getJobIdsList())) {
-                    JobView v = ctl.job(id);
-                    if (v != null && filter.test(v) && (q.getIncludeFinished() || !v.state().finished())) found.add(v);
-                }
-            } else {
-                // an end-time range can only match finished jobs
-                if (!endRange) found.addAll(ctl.jobs(filter));
-                if (q.getIncludeFinished() || endRange) {
-                    long to = q.getEndTo() > 0 ? q.getEndTo() : Long.MAX_VALUE;
-                    for (JobView v : ctl.history(q.getEndFrom(), to, 0, Integer.MAX_VALUE)) {
-                        if (filter.test(v)) found.add(v);
-                    }
-                }
-            }
-            found.sort(Comparator.comparingLong(JobView::id));
-            int from = (int) Math.min(found.size(), q.getOffset());
-            int to = q.getLimit() == 0 ? found.size() : (int) Math.min(found.size(), (long) from + q.getLimit());
-            JobList.Builder b = JobList.newBuilder().setTotal(found.size());
-            for (JobView v : found.subList(from, to)) b.addJobs(Messages.toJob(v));
-            return b.build();
+            return JobSearch.run(ctl, q);
         });
-    }
-
-    private static Predicate<JobView> filter(JobQuery q) {
-        Set<String> users = Set.copyOf(q.getUsersList());
-        Set<String> accounts = Set.copyOf(q.getAccountsList());
-        Set<String> partitions = Set.copyOf(q.getPartitionsList());
-        Set<JobState> states = new HashSet<>();
-        for (String s : q.getStatesList()) states.add(parseState(s));
-        String name = Messages.given(q.getName());
-        return v -> (users.isEmpty() || users.contains(v.user())) && (accounts.isEmpty() || accounts.contains(v.account()))
-                && (partitions.isEmpty() || partitions.contains(v.partition()))
-                && (states.isEmpty() || states.contains(v.state())) && (name == null || name.equals(v.name()));
-    }
-
-    private static JobState parseState(String s) {
-        try {
-            return JobState.valueOf(s);
-        } catch (IllegalArgumentException e) {
-            throw Errors.invalid("state", "unknown job state '" + s + "'");
-        }
     }
 
     @Override

@@ -63,6 +63,8 @@ public final class HistoryStore implements Closeable {
     private final Set<Long> dirty = new HashSet<>();
     /** Id range and size of each day file as last scanned, to skip files in lookups by id. */
     private final Map<Long, long[]> idRanges = new ConcurrentHashMap<>();
+    /** Record counts and sort keys of the day files, for the paged queries. */
+    private final DayIndex index;
     private final Thread flusher;
     private volatile boolean closed;
     private volatile IOException failure;
@@ -82,6 +84,7 @@ public final class HistoryStore implements Closeable {
         this.durableLsn = durableLsn;
         this.nowSec = nowSec;
         this.retentionDays = retentionDays;
+        this.index = new DayIndex(dir);
         Files.createDirectories(dir);
         if (flushIntervalMs > 0) {
             flusher = new Thread(() -> {
@@ -282,6 +285,7 @@ public final class HistoryStore implements Closeable {
                         ch.truncate(keep);
                         ch.force(true);
                     }
+                    index.forget(day);
                 }
             }
         }
@@ -313,6 +317,7 @@ public final class HistoryStore implements Closeable {
                 if (ch != null) ch.close();
                 dirty.remove(d);
                 idRanges.remove(d);
+                index.forget(d);
                 if (Files.deleteIfExists(dir.resolve(fileName(d)))) n++;
             }
         }
@@ -336,42 +341,60 @@ public final class HistoryStore implements Closeable {
 
     /**
      * Finished jobs with {@code from <= endTime < to}, ordered by end time then id, skipping {@code offset}, at most
-     * {@code limit}. Reads one day file at a time, keeping only the sort keys of its matching records, and decodes
-     * only the records of the page.
+     * {@code limit}. Days wholly before the page are skipped by their record count, and only the page's records are
+     * read; both counts and sort keys are kept between calls ({@link DayIndex}), so paging through a window costs
+     * about the pages read, not the window at each page.
      */
-    public List<JobView> query(long from, long to, int offset, int limit) throws IOException {
+    public List<JobView> query(long from, long to, long offset, int limit) throws IOException {
         flush(false);
         List<JobView> out = new ArrayList<>();
         if (limit == 0 || from >= to) return out;
-        long firstDay = dayOf(from);
-        long lastDay = dayOf(to - 1);
         long skip = offset;
         for (long day : listDays()) {
-            if (day < firstDay || day > lastDay) continue;
-            Path f = dir.resolve(fileName(day));
-            Keys k = new Keys();
-            try {
-                scan(f, (seq, id, endTime, buf, off, len, pos) -> {
-                    if (endTime >= from && endTime < to) k.add(endTime, id, pos);
-                    return true;
-                });
-            } catch (NoSuchFileException e) {
-                continue; // expired meanwhile
+            if (day < dayOf(from) || day > dayOf(to - 1)) continue;
+            boolean whole = from <= day * DAY && (day + 1) * DAY <= to;
+            if (whole && skip > 0) {
+                long n = index.count(day);
+                if (skip >= n) {
+                    skip -= n;
+                    continue;
+                }
             }
-            if (skip >= k.n) {
-                skip -= k.n;
+            DayIndex.Keys k = index.keys(day);
+            int lo = whole ? 0 : k.lowerBound(from);
+            int hi = whole ? k.n : k.lowerBound(to);
+            if (skip >= hi - lo) {
+                skip -= hi - lo;
                 continue;
             }
-            int[] order = k.order();
-            int start = (int) skip;
+            int start = lo + (int) skip;
             skip = 0;
-            int take = Math.min(k.n - start, limit - out.size());
-            try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
-                for (int i = start; i < start + take; i++) out.add(readAt(ch, k.pos[order[i]]));
+            int take = Math.min(hi - start, limit - out.size());
+            try (FileChannel ch = FileChannel.open(dir.resolve(fileName(day)), StandardOpenOption.READ)) {
+                for (int i = start; i < start + take; i++) out.add(readAt(ch, k.pos[i]));
+            } catch (NoSuchFileException e) {
+                continue; // expired meanwhile
             }
             if (out.size() >= limit) break;
         }
         return out;
+    }
+
+    /** How many finished jobs have {@code from <= endTime < to}; whole days are counted without reading them. */
+    public long count(long from, long to) throws IOException {
+        flush(false);
+        long n = 0;
+        if (from >= to) return 0;
+        for (long day : listDays()) {
+            if (day < dayOf(from) || day > dayOf(to - 1)) continue;
+            if (from <= day * DAY && (day + 1) * DAY <= to) {
+                n += index.count(day);
+            } else {
+                DayIndex.Keys k = index.keys(day);
+                n += k.lowerBound(to) - k.lowerBound(from);
+            }
+        }
+        return n;
     }
 
     /** A finished job by id, searching the day files newest first; null if none holds it. */
@@ -427,41 +450,6 @@ public final class HistoryStore implements Closeable {
         }
     }
 
-    /** Sort keys of one day's matching records. */
-    private static final class Keys {
-        long[] end = new long[64];
-        long[] id = new long[64];
-        long[] pos = new long[64];
-        int n;
-
-        void add(long e, long i, long p) {
-            if (n == end.length) {
-                end = Arrays.copyOf(end, n * 2);
-                id = Arrays.copyOf(id, n * 2);
-                pos = Arrays.copyOf(pos, n * 2);
-            }
-            end[n] = e;
-            id[n] = i;
-            pos[n++] = p;
-        }
-
-        /** Indices in (end time, id) order; the identity when the file is already in that order (the usual case). */
-        int[] order() {
-            boolean sorted = true;
-            for (int i = 1; i < n && sorted; i++) {
-                sorted = end[i - 1] < end[i] || (end[i - 1] == end[i] && id[i - 1] < id[i]);
-            }
-            Integer[] boxed = new Integer[n];
-            for (int i = 0; i < n; i++) boxed[i] = i;
-            if (!sorted) {
-                Arrays.sort(boxed, (a, b) -> end[a] != end[b] ? Long.compare(end[a], end[b]) : Long.compare(id[a], id[b]));
-            }
-            int[] o = new int[n];
-            for (int i = 0; i < n; i++) o[i] = boxed[i];
-            return o;
-        }
-    }
-
     // ---- scanning -------------------------------------------------------------------------------------------
 
     interface RecordVisitor {
@@ -474,11 +462,17 @@ public final class HistoryStore implements Closeable {
      * corrupt record (or when the visitor says so) and answers the byte position where valid records end.
      */
     static long scan(Path f, RecordVisitor v) throws IOException {
+        return scan(f, 0, v);
+    }
+
+    /** {@link #scan(Path, RecordVisitor)} from byte position {@code start}, which must be a record's first byte. */
+    static long scan(Path f, long start, RecordVisitor v) throws IOException {
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+            ch.position(start);
             byte[] buf = new byte[1 << 20];
             int have = 0;
             int p = 0;
-            long base = 0; // file position of buf[0]
+            long base = start; // file position of buf[0]
             CRC32C crc = new CRC32C();
             while (true) {
                 int avail = have - p;
