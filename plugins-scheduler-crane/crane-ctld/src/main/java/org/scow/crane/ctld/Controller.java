@@ -516,26 +516,9 @@ public final class Controller implements AutoCloseable {
 
     /** How many finished jobs {@link #history} has with {@code from <= endTime < to} (the total of a paged query). */
     public long historyCount(long from, long to) {
-        HistoryStore store;
-        lock.lock();
-        try {
-            store = historyStore;
-            if (store == null) {
-                long n = 0;
-                for (int i = historyHead; i < history.size(); i++) {
-                    long end = history.get(i).endTime;
-                    if (end >= from && end < to) n++;
-                }
-                return n;
-            }
-        } finally {
-            lock.unlock();
-        }
-        try {
-            return store.count(from, to);
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading the job history", e);
-        }
+        HistoryStore store = lock.read(history::store);
+        if (store == null) return lock.read(() -> history.count(from, to));
+        return HistoryWindow.count(store, from, to);
     }
 
     /** Node summary: name, state, reason, cpus alloc/total, mem alloc/total, gpus alloc/total. */

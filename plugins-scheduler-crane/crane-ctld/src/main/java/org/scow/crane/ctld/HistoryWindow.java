@@ -130,6 +130,25 @@ final class HistoryWindow {
         return out;
     }
 
+    /** The in-memory count of {@link Controller#historyCount}: end time in [from, to). */
+    long count(long from, long to) {
+        long n = 0;
+        for (int i = head; i < window.size(); i++) {
+            long end = window.get(i).endTime;
+            if (end >= from && end < to) n++;
+        }
+        return n;
+    }
+
+    /** The durable count (outside the controller lock, like {@link #query(HistoryStore, long, long, int, int)}). */
+    static long count(HistoryStore s, long from, long to) {
+        try {
+            return s.count(from, to);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the job history", e);
+        }
+    }
+
     /** The durable query (outside the controller lock: the store has its own). */
     static List<JobView> query(HistoryStore s, long from, long to, int offset, int limit) {
         try {
