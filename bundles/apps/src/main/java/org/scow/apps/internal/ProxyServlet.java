@@ -63,6 +63,10 @@ public class ProxyServlet extends HttpServlet {
     @Reference
     private transient AppService apps;
 
+    /** Login-node desktops are reached the same way (their noVNC bridge), with the same owner check. */
+    @Reference
+    private transient LoginDesktops desktops;
+
     @Reference
     private transient RequestAuthenticator authenticator;
 
@@ -115,6 +119,9 @@ public class ProxyServlet extends HttpServlet {
             return;
         }
         Target t = apps.target(id);
+        if (t == null) {
+            t = desktops.target(id);
+        }
         if (t == null) {
             refuse(req, resp, 404, "SESSION_NOT_FOUND", "no app session here");
             return;
