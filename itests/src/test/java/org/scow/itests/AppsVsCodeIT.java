@@ -99,7 +99,11 @@ public class AppsVsCodeIT extends PlatformTestSupport {
                 .filter(c -> c.startsWith("code-server-session=")).findFirst()
                 .orElseThrow(() -> new AssertionError("no code-server cookie: " + login.headers().map()))
                 .split(";", 2)[0];
-        Reply editor = call("GET", "/proxy/" + id + "/", null, "Cookie", alice.cookie() + "; " + appCookie);
+        Reply root = call("GET", "/proxy/" + id + "/", null, "Cookie", alice.cookie() + "; " + appCookie);
+        // code-server sends a signed-in browser on to the folder it opens, relative to the proxied path
+        assertEquals(root.body(), 302, root.status());
+        Reply editor = call("GET", "/proxy/" + id + "/?folder=/home/alice", null, "Cookie", alice.cookie() + "; "
+                + appCookie);
         assertEquals(editor.body().substring(0, Math.min(400, editor.body().length())), 200, editor.status());
         assertTrue("the workbench page", editor.body().contains("workbench"));
         Reply bobsLogin = call("POST", "/proxy/" + id + "/login", null, "Cookie", bob.cookie(), "Origin", BASE);

@@ -64,7 +64,9 @@ public class LoginDesktopsIT extends PlatformTestSupport {
         }
         ApiSession alice = session("alice", PASSWORD);
         ApiSession bob = session("bob", PASSWORD);
-        for (JsonNode d : call("GET", D, null, alice.headers()).json().get("desktops")) { // left by an earlier run
+        Reply before = call("GET", D, null, alice.headers());
+        assertEquals(before.toString(), 200, before.status());
+        for (JsonNode d : before.json().get("desktops")) { // left by an earlier run
             call("DELETE", D + "/" + d.get("id").asText(), null, alice.headers());
         }
 

@@ -30,7 +30,8 @@ import org.scow.rest.support.Params;
 @Component(service = DesktopsResource.class)
 @JaxrsResource
 @JSONRequired
-@Path("/api/v1")
+// its own root: JAX-RS picks one root class by the longest literal path, and /api/v1/clusters is ClusterResource's
+@Path("/api/v1/clusters/{cluster}/desktops")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "desktops", description = "VNC desktops on a cluster's login node, opened in the browser with noVNC")
@@ -46,7 +47,6 @@ public class DesktopsResource {
     }
 
     @GET
-    @Path("clusters/{cluster}/desktops")
     @Operation(summary = "The caller's desktops on the cluster's login node, the per-user maximum and the window "
             + "managers installed there")
     @Authenticated
@@ -55,7 +55,6 @@ public class DesktopsResource {
     }
 
     @POST
-    @Path("clusters/{cluster}/desktops")
     @Operation(summary = "Start a desktop on the cluster's login node as the caller (409 DESKTOP_LIMIT at the "
             + "per-user maximum)")
     @Authenticated
@@ -68,7 +67,7 @@ public class DesktopsResource {
     }
 
     @DELETE
-    @Path("clusters/{cluster}/desktops/{id}")
+    @Path("{id}")
     @Operation(summary = "End one of the caller's desktops (its VNC server, window manager and bridge)")
     @Authenticated
     public Map<String, String> kill(@PathParam("cluster") String cluster, @PathParam("id") String id) {
@@ -77,7 +76,7 @@ public class DesktopsResource {
     }
 
     @GET
-    @Path("clusters/{cluster}/desktops/{id}/connect")
+    @Path("{id}/connect")
     @Operation(summary = "How to open one of the caller's desktops: noVNC's page below /proxy, with the password")
     @Authenticated
     public AppService.ConnectInfo connect(@PathParam("cluster") String cluster, @PathParam("id") String id) {
