@@ -50,7 +50,7 @@ public class DesktopsResource {
     @Operation(summary = "The caller's desktops on the cluster's login node, the per-user maximum and the window "
             + "managers installed there")
     @Authenticated
-    public LoginDesktops.Overview list(@PathParam("cluster") String cluster) {
+    public LoginDesktops.DesktopOverview list(@PathParam("cluster") String cluster) {
         return desktops.overview(Params.name("cluster", cluster), user());
     }
 

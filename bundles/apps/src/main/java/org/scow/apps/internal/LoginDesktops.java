@@ -70,7 +70,7 @@ public class LoginDesktops {
     }
 
     /** What the desktops page needs: the caller's desktops, the limit and the window managers to choose from. */
-    public record Overview(List<Desktop> desktops, int maxPerUser, List<WindowManager> windowManagers) {
+    public record DesktopOverview(List<Desktop> desktops, int maxPerUser, List<WindowManager> windowManagers) {
     }
 
     private record Known(String owner, String cluster, String node, Connection connection) {
@@ -107,9 +107,9 @@ public class LoginDesktops {
     }
 
     /** The caller's desktops on the cluster's login node, and what a new one may be. */
-    public Overview overview(String cluster, String user) {
+    public DesktopOverview overview(String cluster, String user) {
         List<Desktop> desktops = list(cluster, user);
-        return new Overview(desktops, maxPerUser, installed(cluster, user));
+        return new DesktopOverview(desktops, maxPerUser, installed(cluster, user));
     }
 
     public List<Desktop> list(String cluster, String user) {
@@ -148,6 +148,10 @@ public class LoginDesktops {
 
     /** Starts a desktop with the chosen window manager, unless the user already has the maximum. */
     public Desktop create(String cluster, String user, String windowManager) {
+        if (!windowManager.matches("[a-z][a-z0-9-]{0,31}")) { // not echoed: it may be anything, of any length
+            throw ApiException.badField("windowManager", "must be one of "
+                    + windowManagers.stream().map(WindowManager::id).toList());
+        }
         WindowManager wm = windowManagers.stream().filter(w -> w.id().equals(windowManager)).findFirst()
                 .orElseThrow(() -> ApiException.badField("windowManager", "'" + windowManager + "' is not offered; "
                         + "choose one of " + windowManagers.stream().map(WindowManager::id).toList()));
