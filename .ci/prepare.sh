@@ -29,6 +29,8 @@ if [ -n "$need" ]; then
   log "installing:$need"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >/dev/null
 fi
+# ... and VS Code in the browser (code-server from npm; built here against Debian's Node.js, see the script)
+.ci/install-code-server.sh
 export JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64
 export PATH="$JAVA_HOME/bin:$PATH"
 

@@ -29,6 +29,7 @@ const JobDetailPage = lazy(() => import('./pages/jobs/JobDetailPage'));
 const FilesPage = lazy(() => import('./pages/files/FilesPage'));
 const ShellPage = lazy(() => import('./pages/ShellPage'));
 const AppsPage = lazy(() => import('./pages/apps/AppsPage'));
+const DesktopsPage = lazy(() => import('./pages/desktops/DesktopsPage'));
 const AppSessionsPage = lazy(() => import('./pages/admin/AppSessionsPage'));
 const TenantsPage = lazy(() => import('./pages/admin/TenantsPage'));
 const AccountsPage = lazy(() => import('./pages/admin/AccountsPage'));
@@ -133,7 +134,8 @@ function MainLayout() {
       },
       { key: '/files', icon: <FolderOutlined />, label: t('nav.files') },
       { key: '/shell', icon: <CodeOutlined />, label: t('nav.shell') },
-      { key: '/apps', icon: <DesktopOutlined />, label: t('nav.apps') },
+      { key: '/apps', icon: <AppstoreOutlined />, label: t('nav.apps') },
+      { key: '/desktops', icon: <DesktopOutlined />, label: t('nav.desktops') },
       ...(admin.length ? [{ key: 'admin', icon: <SettingOutlined />, label: t('nav.admin'), children: admin }] : []),
     ];
   }, [t, isPlatformAdmin, isPlatformFinance, isTenantAdmin, isTenantFinance]);
@@ -212,6 +214,7 @@ function MainLayout() {
               <Route path="/files" element={<FilesPage />} />
               <Route path="/shell" element={<ShellPage />} />
               <Route path="/apps" element={<AppsPage />} />
+              <Route path="/desktops" element={<DesktopsPage />} />
               <Route path="/admin/tenants" element={<TenantsPage />} />
               <Route path="/admin/accounts" element={<AccountsPage />} />
               <Route path="/admin/users" element={<UsersPage />} />

@@ -345,6 +345,17 @@ const en = {
   'apps.status': 'Status',
   'apps.left': 'Time left',
   'apps.killConfirm': 'End this session of {user}? Its job is cancelled and the user is told an administrator did.',
+  'nav.desktops': 'Desktops',
+  'desktops.windowManager': 'Window manager',
+  'desktops.noWindowManager': 'No window manager is installed on the login node',
+  'desktops.create': 'New desktop',
+  'desktops.created': 'Desktop started',
+  'desktops.count': '{count} of at most {max} desktops',
+  'desktops.display': 'Display :{display} on {node}',
+  'desktops.killConfirm': 'End this desktop? Its programs are closed.',
+  'desktops.kill': 'End desktop',
+  'desktops.createdAt': 'Started {time}',
+  'desktops.none': 'No desktops yet: start one above',
 };
 
 export default en;

@@ -344,6 +344,17 @@ const zh: Messages = {
   'apps.status': '状态说明',
   'apps.left': '剩余时间',
   'apps.killConfirm': '结束 {user} 的此会话？其作业将被取消，用户会看到是管理员结束的。',
+  'nav.desktops': '桌面',
+  'desktops.windowManager': '窗口管理器',
+  'desktops.noWindowManager': '登录节点上没有安装窗口管理器',
+  'desktops.create': '新建桌面',
+  'desktops.created': '桌面已启动',
+  'desktops.count': '{count} 个桌面，最多 {max} 个',
+  'desktops.display': '{node} 上的显示 :{display}',
+  'desktops.killConfirm': '结束此桌面？其中的程序将被关闭。',
+  'desktops.kill': '结束桌面',
+  'desktops.createdAt': '启动于 {time}',
+  'desktops.none': '还没有桌面：请在上方新建一个',
 };
 
 export default zh;

@@ -13,6 +13,8 @@ import java.time.Instant;
  * @param elapsedSeconds   run time so far (running) or in total (finished)
  * @param nodeList         allocated nodes in the scheduler's compact notation
  * @param exitCode         exit status of a finished job; 128+n when killed by signal n
+ * @param expectedStart    when the scheduler expects a pending job to start, where its plan says (null otherwise);
+ *                         drivers fill it with {@link JobField#REASON}, it has no field of its own (since 2.1)
  */
 public record JobInfo(
         String jobId, String name, String account, String user, String partition, String qos,
@@ -20,12 +22,26 @@ public record JobInfo(
         Integer cpusReq, Long memReqMb, Integer nodesReq, Integer gpusReq, Long timeLimitMinutes,
         Instant submitTime, Instant startTime, Instant endTime, Long elapsedSeconds,
         String workingDirectory, String stdoutPath, String stderrPath, String nodeList,
-        Integer cpusAlloc, Long memAllocMb, Integer nodesAlloc, Integer gpusAlloc, Integer exitCode) {
+        Integer cpusAlloc, Long memAllocMb, Integer nodesAlloc, Integer gpusAlloc, Integer exitCode,
+        Instant expectedStart) {
 
     public JobInfo {
         if (jobId == null || state == null) {
             throw new IllegalArgumentException("jobId and state are required");
         }
+    }
+
+    /** The constructor of SPI 2.0 (no expected start), kept so that drivers built against it still work. */
+    public JobInfo(
+            String jobId, String name, String account, String user, String partition, String qos,
+            JobState state, String reason,
+            Integer cpusReq, Long memReqMb, Integer nodesReq, Integer gpusReq, Long timeLimitMinutes,
+            Instant submitTime, Instant startTime, Instant endTime, Long elapsedSeconds,
+            String workingDirectory, String stdoutPath, String stderrPath, String nodeList,
+            Integer cpusAlloc, Long memAllocMb, Integer nodesAlloc, Integer gpusAlloc, Integer exitCode) {
+        this(jobId, name, account, user, partition, qos, state, reason, cpusReq, memReqMb, nodesReq, gpusReq,
+                timeLimitMinutes, submitTime, startTime, endTime, elapsedSeconds, workingDirectory, stdoutPath,
+                stderrPath, nodeList, cpusAlloc, memAllocMb, nodesAlloc, gpusAlloc, exitCode, null);
     }
 
     /** The value of one field, for generic sorting and projection. */
@@ -72,6 +88,7 @@ public record JobInfo(
         b.endTime = endTime; b.elapsedSeconds = elapsedSeconds; b.workingDirectory = workingDirectory;
         b.stdoutPath = stdoutPath; b.stderrPath = stderrPath; b.nodeList = nodeList; b.cpusAlloc = cpusAlloc;
         b.memAllocMb = memAllocMb; b.nodesAlloc = nodesAlloc; b.gpusAlloc = gpusAlloc; b.exitCode = exitCode;
+        b.expectedStart = expectedStart;
         return b;
     }
 
@@ -82,7 +99,7 @@ public record JobInfo(
         private String name, account, user, partition, qos, reason;
         private Integer cpusReq, nodesReq, gpusReq, cpusAlloc, nodesAlloc, gpusAlloc, exitCode;
         private Long memReqMb, timeLimitMinutes, elapsedSeconds, memAllocMb;
-        private Instant submitTime, startTime, endTime;
+        private Instant submitTime, startTime, endTime, expectedStart;
         private String workingDirectory, stdoutPath, stderrPath, nodeList;
 
         private Builder(String jobId, JobState state) {
@@ -116,12 +133,14 @@ public record JobInfo(
         public Builder nodesAlloc(Integer v) { nodesAlloc = v; return this; }
         public Builder gpusAlloc(Integer v) { gpusAlloc = v; return this; }
         public Builder exitCode(Integer v) { exitCode = v; return this; }
+        /** @since 2.1 */
+        public Builder expectedStart(Instant v) { expectedStart = v; return this; }
 
         public JobInfo build() {
             return new JobInfo(jobId, name, account, user, partition, qos, state, reason, cpusReq, memReqMb,
                     nodesReq, gpusReq, timeLimitMinutes, submitTime, startTime, endTime, elapsedSeconds,
                     workingDirectory, stdoutPath, stderrPath, nodeList, cpusAlloc, memAllocMb, nodesAlloc,
-                    gpusAlloc, exitCode);
+                    gpusAlloc, exitCode, expectedStart);
         }
     }
 }

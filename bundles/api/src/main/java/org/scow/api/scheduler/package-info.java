@@ -7,7 +7,7 @@
  * as a {@link org.scow.api.scheduler.SchedulerException} carrying an {@link org.scow.api.scheduler.ErrorCode}.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package org.scow.api.scheduler;
 
 import org.osgi.annotation.bundle.Export;

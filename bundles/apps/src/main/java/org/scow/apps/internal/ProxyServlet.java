@@ -63,6 +63,10 @@ public class ProxyServlet extends HttpServlet {
     @Reference
     private transient AppService apps;
 
+    /** Login-node desktops are reached the same way (their noVNC bridge), with the same owner check. */
+    @Reference
+    private transient LoginDesktops desktops;
+
     @Reference
     private transient RequestAuthenticator authenticator;
 
@@ -110,11 +114,15 @@ public class ProxyServlet extends HttpServlet {
             return;
         }
         boolean safe = Set.of("GET", "HEAD", "OPTIONS").contains(req.getMethod()) && !upgrade;
-        if (!safe && !sameOrigin(req.getHeader("Origin"), req.getHeader("Host"))) {
+        if (!safe && !sameOrigin(req.getHeader("Origin"), req.getHeader("Host"))
+                && !sameOriginNavigation(req.getHeader("Origin"), req.getHeader("Sec-Fetch-Site"))) {
             refuse(req, resp, 403, "FORBIDDEN_ORIGIN", "the page's origin is not this server");
             return;
         }
         Target t = apps.target(id);
+        if (t == null) {
+            t = desktops.target(id);
+        }
         if (t == null) {
             refuse(req, resp, 404, "SESSION_NOT_FOUND", "no app session here");
             return;
@@ -345,6 +353,15 @@ public class ProxyServlet extends HttpServlet {
             }
         }
         return null;
+    }
+
+    /**
+     * A form posted by the portal into another tab (an app's login form, e.g. code-server's): under the portal's
+     * {@code Referrer-Policy: no-referrer} Chromium sends {@code Origin: null}, but its Fetch Metadata, which pages
+     * cannot set, says the request came from this origin. Without that header a null Origin stays refused.
+     */
+    static boolean sameOriginNavigation(String origin, String secFetchSite) {
+        return "null".equals(origin) && "same-origin".equals(secFetchSite);
     }
 
     /** Browsers send Origin with writes and WebSocket upgrades: it must name this server (as Host does). */

@@ -42,7 +42,7 @@ public record SessionStatus(State state, String message, String reason, Instant 
         if (s == JobState.PENDING || s == JobState.SUSPENDED) {
             String why = job.reason() == null || job.reason().isBlank() ? "waiting for resources" : job.reason();
             return new SessionStatus(State.QUEUED, (s == JobState.SUSPENDED ? "suspended: " : "queued: ") + why,
-                    job.reason(), null, null, null, null, false);
+                    job.reason(), s == JobState.PENDING ? job.expectedStart() : null, null, null, null, false);
         }
         if (!s.isFinished()) { // RUNNING, COMPLETING, UNKNOWN
             Long left = null;

@@ -56,6 +56,12 @@ public class ProxyServletTest {
         assertFalse(ProxyServlet.sameOrigin("http://evil.example.org", "portal.example.org"));
         assertFalse(ProxyServlet.sameOrigin("http://portal.example.org:8080", "portal.example.org:8181"));
         assertFalse(ProxyServlet.sameOrigin("null", "portal.example.org"));
+        // the portal's form post into the app's tab: Origin null, but the browser's Fetch Metadata says same-origin
+        assertTrue(ProxyServlet.sameOriginNavigation("null", "same-origin"));
+        assertFalse(ProxyServlet.sameOriginNavigation("null", "cross-site"));
+        assertFalse(ProxyServlet.sameOriginNavigation("null", "same-site"));
+        assertFalse(ProxyServlet.sameOriginNavigation("null", null));
+        assertFalse(ProxyServlet.sameOriginNavigation("http://evil.example.org", "same-origin"));
     }
 
     @Test

@@ -32,6 +32,20 @@ public class SessionStatusTest {
     }
 
     @Test
+    public void queuedWithTheExpectedStartWhenTheSchedulerPlansOne() {
+        Instant at = NOW.plusSeconds(1800);
+        SessionStatus s = SessionStatus.derive(JobInfo.builder("7", JobState.PENDING).reason("Resources")
+                .expectedStart(at).build(), null, null, null, NOW);
+        assertEquals(at, s.expectedStart());
+        assertEquals("queued: Resources", s.message());
+        assertNull(SessionStatus.derive(JobInfo.builder("7", JobState.PENDING).reason("Priority").build(), null, null,
+                null, NOW).expectedStart());
+        // a driver built against SPI 2.0 (the old constructor) reports none
+        assertNull(new JobInfo("7", null, null, null, null, null, JobState.PENDING, "Priority", null, null, null, null,
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null).expectedStart());
+    }
+
+    @Test
     public void runningOnlyOnceTheConnectionFileIsThere() {
         SessionStatus starting = SessionStatus.derive(job(JobState.RUNNING), null, null, null, NOW);
         assertEquals(State.STARTING, starting.state());

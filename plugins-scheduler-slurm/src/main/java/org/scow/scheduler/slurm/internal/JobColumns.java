@@ -77,6 +77,8 @@ public final class JobColumns {
                 .cpusReq(SlurmValues.integer(f[8])).memReqMb(SlurmValues.tresMemoryMb(tres)).nodesReq(nodes)
                 .gpusReq(gpus).timeLimitMinutes(SlurmValues.minutes(f[13]))
                 .submitTime(SlurmValues.time(f[14])).startTime(start)
+                // squeue's StartTime of a pending job is the backfill scheduler's estimate
+                .expectedStart(state == JobState.PENDING ? SlurmValues.time(f[15]) : null)
                 .endTime(finished ? SlurmValues.time(f[16]) : null)
                 .elapsedSeconds(elapsed(state, SlurmValues.seconds(f[17])))
                 .workingDirectory(raw(f[18])).stdoutPath(raw(f[19])).stderrPath(raw(f[20]));

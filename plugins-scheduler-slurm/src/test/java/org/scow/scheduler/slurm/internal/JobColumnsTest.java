@@ -63,6 +63,7 @@ public class JobColumnsTest {
         assertEquals("GPUs per node times nodes", Integer.valueOf(8), j.gpusReq());
         assertEquals(Long.valueOf(10), j.timeLimitMinutes());
         assertNull("a pending job's start is only an estimate", j.startTime());
+        assertEquals(java.time.Instant.parse("2026-11-24T01:00:00Z"), j.expectedStart());
         assertNull(j.cpusAlloc());
         assertNull(j.nodeList());
         assertEquals(Long.valueOf(0), j.elapsedSeconds());
