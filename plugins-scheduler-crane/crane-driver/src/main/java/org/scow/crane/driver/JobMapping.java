@@ -94,6 +94,8 @@ final class JobMapping {
         // pending: why it waits; ended: why it ended when the node said so (e.g. it could not start)
         if (state == JobState.PENDING || state.isFinished()) b.reason(blankToNull(j.getReason()));
         if (state == JobState.UNKNOWN) b.reason(j.getState());
+        // the backfill plan's start for a pending job it holds a reservation for (0: no plan for it)
+        if (state == JobState.PENDING && j.getExpectedStart() > 0) b.expectedStart(time(j.getExpectedStart()));
         if (j.getStartTime() > 0) {
             long end = j.getEndTime() > 0 ? j.getEndTime() : Instant.now().getEpochSecond();
             b.elapsedSeconds(Math.max(0, end - j.getStartTime()));
