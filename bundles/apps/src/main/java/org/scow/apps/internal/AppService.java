@@ -16,6 +16,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.scow.api.cluster.Cluster;
 import org.scow.api.cluster.ClusterRegistry;
@@ -40,6 +41,7 @@ import org.slf4j.LoggerFactory;
  * sessions keep their final status in the database. Configuration PID {@code org.scow.apps}.
  */
 @Component(service = AppService.class, configurationPid = "org.scow.apps")
+@Designate(ocd = AppService.Config.class)
 public class AppService {
     private static final Logger LOG = LoggerFactory.getLogger(AppService.class);
     static final String CHANGELOG = "db/apps/changelog.xml";
