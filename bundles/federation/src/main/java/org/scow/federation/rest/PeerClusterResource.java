@@ -20,8 +20,12 @@ import javax.ws.rs.core.Response;
 import javax.ws.rs.core.SecurityContext;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JSONRequired;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
+import org.scow.api.billing.CenterBilling;
 import org.scow.api.cluster.Cluster;
 import org.scow.api.cluster.ClusterRegistry;
 import org.scow.api.scheduler.AccountBlockStatus;
@@ -37,7 +41,9 @@ import org.scow.api.scheduler.SchedulerException;
 import org.scow.api.scheduler.SubmittedJob;
 import org.scow.api.security.SystemAccountPolicy;
 import org.scow.federation.Grant;
+import org.scow.federation.internal.CreditGuard;
 import org.scow.federation.internal.FederationStore;
+import org.scow.federation.internal.SettlementComponent;
 import org.scow.federation.internal.GrantedDriver;
 import org.scow.federation.internal.PeerPrincipal;
 import org.scow.rest.support.ApiException;
@@ -69,6 +75,13 @@ public class PeerClusterResource {
 
     @Reference
     private SystemAccountPolicy systemAccounts;
+
+    @Reference
+    private SettlementComponent ledger;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile CenterBilling billing;
 
     /** An account to create. */
     public record NewPeerAccount(String name, String owner) {
@@ -103,7 +116,16 @@ public class PeerClusterResource {
         }
         SchedulerDriver driver = c.driver().orElseThrow(() -> new ApiException(503, "CLUSTER_OFFLINE",
                 "cluster '" + cluster + "' is offline", Map.of("cluster", cluster)));
-        return new GrantedDriver(driver, grants, systemAccounts::refusal);
+        return new GrantedDriver(driver, grants, systemAccounts::refusal, cluster, new CreditGuard(peer.peer(), ledger,
+                () -> billing, this::onlineClusters, systemAccounts::refusal));
+    }
+
+    private Map<String, SchedulerDriver> onlineClusters() {
+        Map<String, SchedulerDriver> out = new java.util.LinkedHashMap<>();
+        for (Cluster c : registry.clusters()) {
+            c.driver().ifPresent(d -> out.put(c.id(), d));
+        }
+        return out;
     }
 
     @GET
