@@ -325,6 +325,47 @@ public class PeerClusterResource {
         return Response.noContent().build();
     }
 
+    /** A job shape to price; absent fields as in a federated submission (1 node, 1 core, 0 GPUs, 60 minutes). */
+    public record Shape(Integer nodes, Integer coresPerNode, Integer gpusPerNode, Long timeLimitMinutes) {
+    }
+
+    @POST
+    @Path("prices")
+    @Operation(summary = "This center's own price of a job shape at its whole time limit, per partition of the "
+            + "cluster (partitions without a price are left out): what the peer's router weighs")
+    @Public
+    public Map<String, java.math.BigDecimal> prices(@PathParam("cluster") String cluster, Shape s)
+            throws SchedulerException {
+        GrantedDriver d = view(cluster);
+        Shape shape = s == null ? new Shape(null, null, null, null) : s;
+        int nodes = bounded("nodes", shape.nodes(), 1, 1, 100_000);
+        int cores = bounded("coresPerNode", shape.coresPerNode(), 1, 1, 100_000);
+        int gpus = bounded("gpusPerNode", shape.gpusPerNode(), 0, 0, 1_000);
+        long minutes = bounded("timeLimitMinutes", shape.timeLimitMinutes() == null ? null
+                : shape.timeLimitMinutes().intValue(), 60, 1, 525_600);
+        CenterBilling b = billing;
+        Map<String, java.math.BigDecimal> out = new java.util.TreeMap<>();
+        if (b == null) {
+            return out;
+        }
+        for (Partition p : d.partitions()) {
+            b.price(cluster, JobInfo.builder("quote", org.scow.api.scheduler.JobState.PENDING).partition(p.name())
+                    .cpusReq(nodes * cores).gpusReq(nodes * gpus).nodesReq(nodes).timeLimitMinutes(minutes)
+                    .elapsedSeconds(minutes * 60).build()).ifPresent(price -> out.put(p.name(), price));
+        }
+        return out;
+    }
+
+    private static int bounded(String field, Integer value, int absent, int min, int max) {
+        if (value == null) {
+            return absent;
+        }
+        if (value < min || value > max) {
+            throw ApiException.badField(field, "must be " + min + ".." + max);
+        }
+        return value;
+    }
+
     @GET
     @Path("partitions")
     @Public
