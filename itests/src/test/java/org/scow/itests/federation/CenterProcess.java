@@ -83,10 +83,16 @@ final class CenterProcess {
         text = text.replace("scow-platform/", String.join("", java.util.Arrays.stream(extraFeatures)
                 .map(f -> f + ", \\\n    ").toList()) + "scow-platform/");
         Files.writeString(cfg, text);
+        launch(adminPassword);
+    }
+
+    /** Starts the Karaf process again with the configuration it had: a restart after {@link #stop} or {@link #kill}. */
+    void launch(String adminPassword) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(List.of(home.resolve("bin/karaf").toString(), "daemon"));
         pb.environment().put("EXTRA_JAVA_OPTS", "-Dscow.admin.password=" + adminPassword);
         pb.environment().put("JAVA_MAX_MEM", "768M");
-        pb.redirectErrorStream(true).redirectOutput(home.resolve("console.log").toFile());
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.log")
+                .toFile()));
         process = pb.start();
     }
 
@@ -101,6 +107,15 @@ final class CenterProcess {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    /** Kills the center at once, as a crash or a power cut would: no shutdown of anything. */
+    void kill() throws InterruptedException {
+        if (process == null) {
+            return;
+        }
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
 
     boolean alive() {
