@@ -20,7 +20,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
+import org.junit.FixMethodOrder;
 import org.junit.Test;
+import org.junit.runners.MethodSorters;
 
 /**
  * Three centers on this machine, each its own Karaf from the distribution with its own ports, data directory and
@@ -37,6 +39,7 @@ import org.junit.Test;
  * charged exactly what A mirrored.</li>
  * </ol>
  */
+@FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class ThreeCenterIT {
     private static final String PASSWORD = "fed3-Admin-pw1";
     private static final Duration BOOT = Duration.ofMinutes(6);
@@ -66,8 +69,8 @@ public class ThreeCenterIT {
         a.trust(c);
         b.trust(a);
         c.trust(a);
-        Map<String, String> cluster = Map.of("driver", "test", "partitions", "debug", "nodes", "8",
-                "cpusPerNode", "8", "jobDurationMs", "300", "scheduleDelayMs", "0");
+        Map<String, String> cluster = Map.of("driver", "test", "driver.partitions", "debug", "driver.nodes", "8",
+                "driver.cpusPerNode", "8", "driver.jobDurationMs", "300", "driver.scheduleDelayMs", "0");
         Map<String, String> b1 = new HashMap<>(cluster);
         b1.putAll(Map.of("id", "b1", "displayName", "B's cluster"));
         b.config("org.scow.cluster-b1", b1);
@@ -163,7 +166,7 @@ public class ThreeCenterIT {
     }
 
     @Test
-    public void routeBlockCrashRestartAndSettleToTheCent() throws Exception {
+    public void step1RouteBlockCrashRestartAndSettleToTheCent() throws Exception {
         long started = System.nanoTime();
         // 1. 100 jobs, each where the policy must send it
         Map<String, List<String>> ranAt = new HashMap<>(Map.of("b", new ArrayList<>(), "c", new ArrayList<>()));
@@ -331,6 +334,36 @@ public class ThreeCenterIT {
         System.out.printf("FIGURE three-center scenario: %d jobs settled (B %d, C %d) in %.0f s wall time%n",
                 ranAt.get("b").size() + ranAt.get("c").size(), ranAt.get("b").size(), ranAt.get("c").size(),
                 (System.nanoTime() - started) / 1e9);
+    }
+
+    /**
+     * The portal at A in Chromium (Playwright, e2e/federation.spec.ts): alice submits to the federation and sees where
+     * the job went and why; A's admin reads the statement with B and exports it as CSV.
+     */
+    @Test
+    public void step2PortalWalkOfAFederatedSubmission() throws Exception {
+        Api.await("fedb and fedc online at A", BOOT, () -> apiA.get("/api/v1/clusters/fedb").json().path("online")
+                .asBoolean() && apiA.get("/api/v1/clusters/fedc").json().path("online").asBoolean());
+        java.io.File web = new java.io.File(System.getProperty("scow.portal.web"));
+        java.io.File artifacts = new java.io.File(System.getProperty("scow.e2e.artifacts"), "federation");
+        assertTrue(artifacts.mkdirs() || artifacts.isDirectory());
+        java.io.File log = new java.io.File(artifacts, "e2e.log");
+        ProcessBuilder pb = new ProcessBuilder("npm", "run", "e2e").directory(web).redirectErrorStream(true)
+                .redirectOutput(log);
+        pb.environment().put("BASE_URL", a.url());
+        pb.environment().put("SCOW_ADMIN_USER", "admin");
+        pb.environment().put("SCOW_ADMIN_PASSWORD", PASSWORD);
+        pb.environment().put("E2E_ARTIFACTS", artifacts.getAbsolutePath());
+        pb.environment().put("E2E_FEDERATION", "1");
+        pb.environment().put("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        Process p = pb.start();
+        if (!p.waitFor(10, java.util.concurrent.TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("the federation walk did not end within 10 minutes; see " + log);
+        }
+        String out = java.nio.file.Files.readString(log.toPath());
+        System.out.println(out);
+        assertEquals("federation walk failed (log " + log + "):\n" + out, 0, p.exitValue());
     }
 
     private static Set<String> jobIds(JsonNode statement) {
