@@ -21,4 +21,6 @@ mvn -B -o "${repo[@]}" -pl bundles/federation test -Dtest='RouterTest#decisionTi
 flock /tmp/scow-itest.lock mvn -B -o "${repo[@]}" -Dportal.skipNpm -pl itests verify \
     -Dit.test='FederationSuiteIT,ThreeCenterIT' -DfailIfNoTests=false -Dsurefire.failIfNoSpecifiedTests=false \
     >> "$log" 2>&1 || { tail -80 "$log"; exit 1; }
-grep -h "FIGURE" "$log" itests/target/failsafe-reports/*-output.txt 2>/dev/null | sed 's/^.*FIGURE/FIGURE/' | sort -u
+# the figures are printed by the tests; failsafe keeps them in the build log (and in -output.txt files if redirected)
+{ cat "$log"; cat itests/target/failsafe-reports/*-output.txt 2>/dev/null || true; } | grep "FIGURE" \
+    | sed 's/^.*FIGURE/FIGURE/' | sort -u
