@@ -47,8 +47,8 @@ public class PeerResponseSigner implements ContainerResponseFilter, WriterInterc
         }
         response.getHeaders().putSingle(SignedRequests.RESPONDER, center.id());
         if (response.hasEntity()) {
-            // the writer interceptor signs the written bytes; it learns the status and nonce from these headers
-            response.getHeaders().putSingle(SIGN, response.getStatus() + " " + nonce);
+            // the writer interceptor signs the written bytes; request properties are shared with it (JAX-RS 2.0)
+            request.setProperty(SIGN, response.getStatus() + " " + nonce);
         } else {
             response.getHeaders().putSingle(SignedRequests.SIGNATURE, sign(response.getStatus(), nonce, new byte[0]));
         }
@@ -56,12 +56,12 @@ public class PeerResponseSigner implements ContainerResponseFilter, WriterInterc
 
     @Override
     public void aroundWriteTo(WriterInterceptorContext context) throws IOException {
-        Object pending = context.getHeaders().getFirst(SIGN);
+        Object pending = context.getProperty(SIGN);
         if (pending == null) {
             context.proceed();
             return;
         }
-        context.getHeaders().remove(SIGN);
+        context.removeProperty(SIGN);
         String[] statusAndNonce = String.valueOf(pending).split(" ", 2);
         OutputStream out = context.getOutputStream();
         ByteArrayOutputStream body = new ByteArrayOutputStream();

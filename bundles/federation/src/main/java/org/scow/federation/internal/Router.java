@@ -101,18 +101,31 @@ public final class Router {
     private record Facts(List<Partition> partitions, ClusterUsage usage, Map<String, BigDecimal> peerPrices) {
     }
 
-    private static Facts facts(Request r, Target t) throws SchedulerException {
-        List<Partition> partitions = t.driver().partitions();
-        ClusterUsage usage = t.driver().usage();
-        Map<String, BigDecimal> peerPrices = null;
-        if (!t.local() && t.quote() != null) {
-            try {
-                peerPrices = t.quote().prices(r);
-            } catch (SchedulerException e) {
-                peerPrices = null; // a peer too old to quote, or a failed quote: its price stays unknown
+    /** Asks the cluster for partitions, usage and (a peer's) prices at once: each is a network call for a peer. */
+    private Facts facts(Request r, Target t) throws Exception {
+        Future<List<Partition>> partitions = calls.submit(() -> t.driver().partitions());
+        Future<ClusterUsage> usage = calls.submit(() -> t.driver().usage());
+        Future<Map<String, BigDecimal>> quote = t.local() || t.quote() == null ? null
+                : calls.submit(() -> t.quote().prices(r));
+        try {
+            Map<String, BigDecimal> peerPrices = null;
+            if (quote != null) {
+                try {
+                    peerPrices = quote.get();
+                } catch (ExecutionException e) {
+                    peerPrices = null; // a peer too old to quote, or a failed quote: its price stays unknown
+                }
+            }
+            return new Facts(partitions.get(), usage.get(), peerPrices);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e; // the cluster's own error is the reason
+        } finally {
+            partitions.cancel(true);
+            usage.cancel(true);
+            if (quote != null) {
+                quote.cancel(true);
             }
         }
-        return new Facts(partitions, usage, peerPrices);
     }
 
     public Decision route(Request r, List<Target> targets) {
