@@ -40,6 +40,8 @@ const StatisticsPage = lazy(() => import('./pages/admin/StatisticsPage'));
 const AuditPage = lazy(() => import('./pages/admin/AuditPage'));
 const ImportPage = lazy(() => import('./pages/admin/ImportPage'));
 const ClusterAccountsPage = lazy(() => import('./pages/admin/ClusterAccountsPage'));
+const FederationPage = lazy(() => import('./pages/admin/FederationPage'));
+const FederatedSubmitPage = lazy(() => import('./pages/jobs/FederatedSubmitPage'));
 
 export default function App() {
   const { lang } = useI18n();
@@ -113,6 +115,7 @@ function MainLayout() {
       admin.push({ key: '/admin/prices', label: t('nav.prices') });
       admin.push({ key: '/admin/records', label: t('nav.records') });
       admin.push({ key: '/admin/statistics', label: t('nav.statistics') });
+      admin.push({ key: '/admin/federation', label: t('nav.federation') });
     }
     if (isPlatformAdmin) {
       admin.push({ key: '/admin/import', label: t('nav.import') });
@@ -127,6 +130,7 @@ function MainLayout() {
         label: t('nav.jobs'),
         children: [
           { key: '/jobs/submit', label: t('nav.submit') },
+          { key: '/jobs/federated', label: t('nav.federatedSubmit') },
           { key: '/jobs/running', label: t('nav.running') },
           { key: '/jobs/finished', label: t('nav.finished') },
           { key: '/jobs/templates', label: t('nav.templates') },
@@ -207,6 +211,7 @@ function MainLayout() {
               <Route path="/login" element={<Navigate to="/" replace />} />
               <Route path="/jobs" element={<Navigate to="/jobs/running" replace />} />
               <Route path="/jobs/submit" element={<SubmitJobPage />} />
+              <Route path="/jobs/federated" element={<FederatedSubmitPage />} />
               <Route path="/jobs/running" element={<RunningJobsPage />} />
               <Route path="/jobs/finished" element={<FinishedJobsPage />} />
               <Route path="/jobs/templates" element={<TemplatesPage />} />
@@ -224,6 +229,7 @@ function MainLayout() {
               <Route path="/admin/statistics" element={<StatisticsPage />} />
               <Route path="/admin/import" element={<ImportPage />} />
               <Route path="/admin/audit" element={<AuditPage />} />
+              <Route path="/admin/federation" element={<FederationPage />} />
               <Route path="/admin/app-sessions" element={<AppSessionsPage />} />
               <Route path="*" element={<NotFound />} />
             </Routes>

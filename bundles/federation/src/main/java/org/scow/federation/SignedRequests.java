@@ -39,6 +39,37 @@ public final class SignedRequests {
                 + user + "\n" + date + "\n" + nonce + "\n" + sha256(body == null ? new byte[0] : body);
     }
 
+    /** The response's signer: the answering center's id (the same header name as a request's caller). */
+    public static final String RESPONDER = CENTER;
+    /** First line of a signed response's canonical string. */
+    public static final String RESPONSE_VERSION = "SCOW-FED-1-RESPONSE";
+
+    /**
+     * The text a center signs over its answer to a peer's call: the status, the answering center, the nonce of the
+     * request it answers (so an answer cannot be replayed to another call) and the SHA-256 of the body. The answer
+     * carries {@value #RESPONDER} and {@value #SIGNATURE}; the caller checks them with the key it configured for the
+     * peer, so a man in the middle can neither forge nor alter what a peer says.
+     */
+    public static String responseCanonical(int status, String center, String requestNonce, byte[] body) {
+        return RESPONSE_VERSION + "\n" + status + "\n" + center + "\n" + requestNonce + "\n"
+                + sha256(body == null ? new byte[0] : body);
+    }
+
+    /** Whether {@code signature} (base64 Ed25519) over {@code text} verifies with {@code key}. */
+    public static boolean verifies(java.security.PublicKey key, String text, String signature) {
+        if (signature == null) {
+            return false;
+        }
+        try {
+            java.security.Signature v = java.security.Signature.getInstance("Ed25519");
+            v.initVerify(key);
+            v.update(utf8(text));
+            return v.verify(java.util.Base64.getDecoder().decode(signature.trim()));
+        } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     public static String sha256(byte[] data) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));

@@ -48,6 +48,15 @@ final class Api {
         }
     }
 
+    /** The session cookie ({@code name=value}), for requests made outside this class. */
+    String cookie() {
+        return cookie;
+    }
+
+    String csrf() {
+        return csrf;
+    }
+
     Reply get(String path) throws Exception {
         return send("GET", path, null);
     }

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * One SCOW center as a separate Karaf process, unpacked from the real distribution into its own directory (so its
  * own data directory) and moved to its own ports, never the Pax Exam ones. Its Ed25519 key pair is made by the test
  * and written where the platform looks for it, so the test can sign as this center. The embedded Crane controller
- * is left out (its fixed port would collide); the center's clusters are the in-memory test driver's or remote ones.
+ * is left out (its fixed port would collide) unless {@link #craneCluster} moves it to a port of its own; the other
+ * clusters are the in-memory test driver's or remote ones.
  */
 final class CenterProcess {
     final String id;
@@ -31,6 +32,7 @@ final class CenterProcess {
     final Path home;
     final KeyPair keys;
     private Process process;
+    private boolean crane;
 
     CenterProcess(String id, int portBase, Path workDir) throws Exception {
         this.id = id;
@@ -50,6 +52,20 @@ final class CenterProcess {
                 publicKey()));
         config("org.scow.federation", Map.of("centerId", id, "centerName", "Center " + id.toUpperCase(),
                 "url", url(), "probeIntervalSeconds", "2"));
+    }
+
+    /**
+     * Keeps the embedded Crane controller as this center's own local cluster {@code clusterId}, moved to its own
+     * port (its state, spool and credential socket are under this center's data directory already); {@code cpus}
+     * cores on its one node, and no cgroups, since the centers share this machine's cgroup tree.
+     */
+    void craneCluster(String clusterId, int port, int cpus) throws IOException {
+        crane = true;
+        config("org.scow.crane.ctld", Map.of("port", String.valueOf(port), "nodeName", id + "-node",
+                "cpus", String.valueOf(cpus), "cgroups", "off", "partition", "debug"));
+        config("org.scow.cluster-" + clusterId, Map.of("id", clusterId, "displayName", "Center " + id
+                + "'s Crane cluster", "driver", "crane", "driver.host", "127.0.0.1", "driver.port",
+                String.valueOf(port), "driver.credentialFile", "${karaf.data}/crane/platform.cred"));
     }
 
     String url() {
@@ -79,14 +95,23 @@ final class CenterProcess {
         text = text.replace("mvn:org.scow/scow-features/" + System.getProperty("scow.version") + "/xml/features",
                 "mvn:org.scow/scow-features/" + System.getProperty("scow.version") + "/xml/features, \\\n    "
                         + Path.of(System.getProperty("scow.itest.features")).toUri());
-        text = text.replaceAll("\\s*scow-crane-controller/[^,]*,", "").replaceAll("\\s*scow-scheduler-crane/[^,]*,", "");
+        if (!crane) {
+            text = text.replaceAll("\\s*scow-crane-controller/[^,]*,", "").replaceAll("\\s*scow-scheduler-crane/[^,]*,",
+                    "");
+        }
         text = text.replace("scow-platform/", String.join("", java.util.Arrays.stream(extraFeatures)
                 .map(f -> f + ", \\\n    ").toList()) + "scow-platform/");
         Files.writeString(cfg, text);
+        launch(adminPassword);
+    }
+
+    /** Starts the Karaf process again with the configuration it had: a restart after {@link #stop} or {@link #kill}. */
+    void launch(String adminPassword) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(List.of(home.resolve("bin/karaf").toString(), "daemon"));
         pb.environment().put("EXTRA_JAVA_OPTS", "-Dscow.admin.password=" + adminPassword);
         pb.environment().put("JAVA_MAX_MEM", "768M");
-        pb.redirectErrorStream(true).redirectOutput(home.resolve("console.log").toFile());
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.log")
+                .toFile()));
         process = pb.start();
     }
 
@@ -101,6 +126,15 @@ final class CenterProcess {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    /** Kills the center at once, as a crash or a power cut would: no shutdown of anything. */
+    void kill() throws InterruptedException {
+        if (process == null) {
+            return;
+        }
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
 
     boolean alive() {

@@ -229,6 +229,64 @@ public class FederationEndToEnd {
         assertTrue(accounts.toString(), !accounts.toString().contains("b-own"));
     }
 
+    /**
+     * B lends A at most the grant's credit limit (ct*: 100): a job that could cost more at its whole time limit
+     * under B's own prices is refused with the limit named; a small one runs.
+     */
+    @Test
+    public void bRefusesJobsBeyondTheGrantsCreditLimit() throws Exception {
+        Api.Reply account = a().post("/api/v1/clusters/fedb/accounts", Map.of("name", "ct-credit", "owner",
+                "alice"));
+        assertTrue(account.toString(), account.status() == 201 || account.status() == 409);
+        Api.Reply price = b().post("/api/v1/billing/prices", Map.of("cluster", "b1", "partition", "debug",
+                "price", "1.5", "amount", "CPUS"));
+        assertTrue(price.toString(), price.status() == 201 || price.status() == 409);
+
+        Map<String, Object> big = new java.util.HashMap<>(job("alice", "ct-credit", "echo big"));
+        big.put("timeLimitMinutes", 6000); // 100 CPU-hours at 1.5 a CPU-hour: 150
+        big.put("partition", "debug");
+        Api.Reply refused = a().post("/api/v1/clusters/fedb/jobs", big);
+        assertEquals(refused.toString(), 422, refused.status());
+        assertTrue(refused.body(), refused.body().contains("credit limit of 100 ")
+                && refused.body().contains("'ct-credit'"));
+        Map<String, Object> small = new java.util.HashMap<>(job("alice", "ct-credit", "echo small"));
+        small.put("timeLimitMinutes", 1);
+        Api.Reply ran = a().post("/api/v1/clusters/fedb/jobs", small);
+        assertEquals(ran.toString(), 201, ran.status());
+    }
+
+    /** B signs its answers to A over A's nonce; A's router prices B's cluster with B's own quote. */
+    @Test
+    public void bSignsItsAnswersAndQuotesItsOwnPrices() throws Exception {
+        String path = "/api/v1/federation/peer/clusters/b1/partitions";
+        Map<String, String> call = signed(FederationSuiteIT.a.keys, "a", "GET", path);
+        HttpResponse<String> answer = raw("GET", path, call);
+        assertEquals(200, answer.statusCode());
+        assertEquals("b", answer.headers().firstValue(SignedRequests.RESPONDER).orElse(null));
+        java.security.PublicKey bKey = FederationSuiteIT.b.keys.getPublic();
+        String signature = answer.headers().firstValue(SignedRequests.SIGNATURE).orElseThrow();
+        assertTrue("B's signature over A's nonce and the body verifies", SignedRequests.verifies(bKey,
+                SignedRequests.responseCanonical(200, "b", call.get(SignedRequests.NONCE),
+                        SignedRequests.utf8(answer.body())), signature));
+        assertTrue("and binds the answer to that call", !SignedRequests.verifies(bKey,
+                SignedRequests.responseCanonical(200, "b", "0".repeat(32), SignedRequests.utf8(answer.body())),
+                signature));
+
+        Api.Reply price = b().post("/api/v1/billing/prices", Map.of("cluster", "b1", "partition", "debug",
+                "price", "1.5", "amount", "CPUS"));
+        assertTrue(price.toString(), price.status() == 201 || price.status() == 409);
+        Api.Reply dry = a().post("/api/v1/federation/jobs/route", Map.of("user", "alice", "account", "proj",
+                "coresPerNode", 1, "timeLimitMinutes", 60, "minutesPerPriceUnit", 1));
+        assertEquals(dry.toString(), 200, dry.status());
+        boolean priced = false;
+        for (JsonNode o : dry.json().path("options")) {
+            if (o.path("cluster").asText().equals("fedb") && o.path("partition").asText().equals("debug")) {
+                priced = o.path("why").asText().contains("(b's own table)") && o.path("estimatedPrice").isNumber();
+            }
+        }
+        assertTrue("B's cluster is priced by B: " + dry, priced);
+    }
+
     @Test
     public void unsignedBadlySignedReplayedAndStrangerCallsAre401() throws Exception {
         String path = "/api/v1/federation/peer/clusters/b1/partitions";

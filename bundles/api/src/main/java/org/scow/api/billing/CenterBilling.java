@@ -18,7 +18,9 @@ public interface CenterBilling {
      * Charges {@code account} once per {@code idempotencyKey}: a repeated call with the same key and values changes
      * nothing and answers the same. Answers the account's balance after the charge.
      *
-     * @throws IllegalArgumentException naming the field when the account is unknown or the amount not positive
+     * @throws IllegalArgumentException naming the field when the account is unknown or the amount not positive: a
+     *         refusal, the same on every retry; any other exception is a failure (billing stopping, database away)
+     *         and the charge may be retried with the same key
      */
     BigDecimal chargeAccount(String account, BigDecimal amount, String comment, String idempotencyKey);
 }

@@ -24,7 +24,13 @@ public class CenterBillingComponent implements CenterBilling {
 
     @Override
     public BigDecimal chargeAccount(String account, BigDecimal amount, String comment, String idempotencyKey) {
-        return billing.charge(FEDERATION, org.scow.billing.BillingService.ACCOUNT, account, amount, comment,
-                idempotencyKey).balance();
+        try {
+            return billing.charge(FEDERATION, org.scow.billing.BillingService.ACCOUNT, account, amount, comment,
+                    idempotencyKey).balance();
+        } catch (org.scow.management.ManagementException e) {
+            // a refusal (unknown account, a reused key): the contract's IllegalArgumentException, so the caller can
+            // tell it from a failure worth retrying
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 }

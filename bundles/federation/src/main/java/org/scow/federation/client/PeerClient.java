@@ -28,9 +28,9 @@ import org.scow.federation.SignedRequests;
 
 /**
  * Signed JSON calls to a peer's federation endpoints. Every call carries this center's id, the acting home user, the
- * date, a fresh random nonce and the Ed25519 signature ({@link SignedRequests}); every call, answered or not, is
- * audited (direction OUT). The peer's error body ({@code code}, {@code message}) becomes the same
- * {@link SchedulerException}, so callers see the peer cluster's errors as if it were local.
+ * date, a fresh random nonce and the Ed25519 signature ({@link SignedRequests}); the answer must be signed by the
+ * peer over our nonce, or it is refused as UNAVAILABLE; every call, answered or not, is audited (direction OUT).
+ * The peer's error body ({@code code}, {@code message}) becomes the same {@link SchedulerException}, so callers see the peer cluster's errors as if it were local.
  */
 public final class PeerClient {
     static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
@@ -97,6 +97,11 @@ public final class PeerClient {
         try {
             HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             status = response.statusCode();
+            String unsigned = unsignedBecause(peer, status, nonce, response);
+            if (unsigned != null) {
+                problem = "answer not trusted: " + unsigned;
+                throw new SchedulerException(ErrorCode.UNAVAILABLE, "peer '" + peerId + "' " + problem);
+            }
             if (status >= 400) {
                 SchedulerException e = error(peerId, status, response.body());
                 problem = e.code() + ": " + e.getMessage();
@@ -121,6 +126,28 @@ public final class PeerClient {
             audit.accept(new FederationAudit.Entry(null, Instant.now(), FederationAudit.Direction.OUT, peerId, actor,
                     method, uri.getRawPath(), status, (System.nanoTime() - started) / 1_000_000, problem));
         }
+    }
+
+    /**
+     * Why the answer cannot be trusted as the peer's (null: it can): every answer, errors included, must carry the
+     * peer's id and its signature over status, our nonce and the body ({@link SignedRequests#responseCanonical}).
+     */
+    static String unsignedBecause(Peer peer, int status, String nonce, HttpResponse<byte[]> response) {
+        String responder = response.headers().firstValue(SignedRequests.RESPONDER).orElse(null);
+        String signature = response.headers().firstValue(SignedRequests.SIGNATURE).orElse(null);
+        if (responder == null || signature == null) {
+            return "HTTP " + status + " without " + SignedRequests.RESPONDER + " and " + SignedRequests.SIGNATURE
+                    + " (not a SCOW center, or one too old to sign its answers)";
+        }
+        if (!peer.id().equals(responder)) {
+            return "signed by '" + (responder.length() > 64 ? responder.substring(0, 64) : responder)
+                    + "', not by the peer";
+        }
+        if (!SignedRequests.verifies(peer.key(), SignedRequests.responseCanonical(status, responder, nonce,
+                response.body()), signature)) {
+            return "the signature does not verify with the key configured for the peer (altered on the way?)";
+        }
+        return null;
     }
 
     /** The peer's error answer as the scheduler error it stands for. */

@@ -36,17 +36,50 @@ public final class GrantedDriver implements SchedulerDriver {
     private final SchedulerDriver local;
     private final List<Grant> grants;
     private final Function<String, Optional<String>> systemAccountRefusal;
+    private final String cluster;
+    private final Credit credit;
+
+    /** Submits a peer's new job on a grant only within the grant's credit limit (SUBMIT_FAILED naming the limit). */
+    @FunctionalInterface
+    public interface Credit {
+        /**
+         * Runs {@code submit} when the grant's credit allows {@code job}; checks and submissions of one grant do not
+         * interleave, so two concurrent jobs cannot both take the last credit.
+         *
+         * @param job the mapped job, or null for a raw script whose size is not known yet
+         */
+        SubmittedJob within(Grant grant, String cluster, String peerAccount, JobSpec job, Submit submit)
+                throws SchedulerException;
+
+        Credit UNLIMITED = (g, c, a, j, submit) -> submit.run();
+    }
+
+    /** The submission itself. */
+    @FunctionalInterface
+    public interface Submit {
+        SubmittedJob run() throws SchedulerException;
+    }
+
+    /** A view without credit checks: for reading (settlement, the credit guard itself) and for tests. */
+    public GrantedDriver(SchedulerDriver local, List<Grant> grants,
+                         Function<String, Optional<String>> systemAccountRefusal) {
+        this(local, grants, systemAccountRefusal, null, Credit.UNLIMITED);
+    }
 
     /**
      * @param local                 the local cluster's driver
      * @param grants                the peer's grants that apply to this cluster
      * @param systemAccountRefusal  why a local user may not run jobs, empty when it may
+     * @param cluster               the local cluster's id
+     * @param credit                admits new jobs within the grant's credit limit
      */
     public GrantedDriver(SchedulerDriver local, List<Grant> grants,
-                         Function<String, Optional<String>> systemAccountRefusal) {
+                         Function<String, Optional<String>> systemAccountRefusal, String cluster, Credit credit) {
         this.local = local;
         this.grants = List.copyOf(grants);
         this.systemAccountRefusal = systemAccountRefusal;
+        this.cluster = cluster;
+        this.credit = credit;
     }
 
     /** A peer account with the grant that covers it and its local name. */
@@ -274,7 +307,7 @@ public final class GrantedDriver implements SchedulerDriver {
         JobSpec mapped = new JobSpec(lu, spec.name(), m.local(), spec.partition(), spec.qos(), spec.nodes(),
                 spec.coresPerNode(), spec.gpusPerNode(), spec.memoryMbPerNode(), spec.timeLimitMinutes(),
                 spec.script(), spec.workingDirectory(), spec.stdout(), spec.stderr(), spec.extraOptions());
-        return local.submitJob(mapped);
+        return credit.within(m.grant(), cluster, spec.account(), mapped, () -> local.submitJob(mapped));
     }
 
     @Override
@@ -289,7 +322,8 @@ public final class GrantedDriver implements SchedulerDriver {
         Mapped m = account(account);
         String lu = user(m.grant(), userId);
         refuseIfGrantBlockedForJobs(m, account);
-        return local.submitScript(lu, r.script(), workingDirectory);
+        return credit.within(m.grant(), cluster, account, null,
+                () -> local.submitScript(lu, r.script(), workingDirectory));
     }
 
     private static void refuseIfGrantBlockedForJobs(Mapped m, String account) throws SchedulerException {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -28,7 +29,8 @@ import org.scow.api.scheduler.JobState;
  * <li>estimated start: 0 when enough cores are idle and nothing is queued, otherwise the queue ahead (pending jobs,
  * plus this one when it does not fit now) times the job's time limit, spread over the partition's nodes: a crude
  * estimate that uses the job's own limit as the run time of the jobs ahead, shown as such;</li>
- * <li>price: the job at its full time limit under this center's own price table (a peer's cluster: unknown) times {@code minutesPerPriceUnit} (unknown: 0);</li>
+ * <li>price: the job at its full time limit under the running center's own price table (this center's for its
+ * clusters, the peer's quote for a peer's) times {@code minutesPerPriceUnit} (unknown: 0);</li>
  * <li>data: {@code dataPenaltyMinutes} when the input files are at another center;</li>
  * <li>preference: {@code preferencePenaltyMinutes} per rank below the user's first choice (centers not listed rank
  * after the listed ones).</li>
@@ -49,10 +51,26 @@ public final class Router {
         public static final Weights DEFAULT = new Weights(0, 30, 10);
     }
 
-    /** A cluster to consider and the center that runs it. */
-    public record Target(String center, String cluster, SchedulerDriver driver, boolean local) {
+    /**
+     * The running center's prices of a job shape per partition (a partition without a price: absent), asked of the
+     * center itself so each center's own table decides.
+     */
+    @FunctionalInterface
+    public interface Quote {
+        Map<String, BigDecimal> prices(Request r) throws SchedulerException;
+    }
+
+    /**
+     * A cluster to consider and the center that runs it. A local cluster is priced with this center's table; a
+     * peer's with its {@code quote} (null: the peer's price is unknown).
+     */
+    public record Target(String center, String cluster, SchedulerDriver driver, boolean local, Quote quote) {
         public Target(String center, String cluster, SchedulerDriver driver) {
-            this(center, cluster, driver, true);
+            this(center, cluster, driver, true, null);
+        }
+
+        public Target(String center, String cluster, SchedulerDriver driver, boolean local) {
+            this(center, cluster, driver, local, null);
         }
     }
 
@@ -79,14 +97,42 @@ public final class Router {
         this.prices = prices;
     }
 
-    private record Facts(List<Partition> partitions, ClusterUsage usage) {
+    /** A cluster's partitions, live usage and, for a peer's cluster, its own prices (null: not known). */
+    private record Facts(List<Partition> partitions, ClusterUsage usage, Map<String, BigDecimal> peerPrices) {
+    }
+
+    /** Asks the cluster for partitions, usage and (a peer's) prices at once: each is a network call for a peer. */
+    private Facts facts(Request r, Target t) throws Exception {
+        Future<List<Partition>> partitions = calls.submit(() -> t.driver().partitions());
+        Future<ClusterUsage> usage = calls.submit(() -> t.driver().usage());
+        Future<Map<String, BigDecimal>> quote = t.local() || t.quote() == null ? null
+                : calls.submit(() -> t.quote().prices(r));
+        try {
+            Map<String, BigDecimal> peerPrices = null;
+            if (quote != null) {
+                try {
+                    peerPrices = quote.get();
+                } catch (ExecutionException e) {
+                    peerPrices = null; // a peer too old to quote, or a failed quote: its price stays unknown
+                }
+            }
+            return new Facts(partitions.get(), usage.get(), peerPrices);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e; // the cluster's own error is the reason
+        } finally {
+            partitions.cancel(true);
+            usage.cancel(true);
+            if (quote != null) {
+                quote.cancel(true);
+            }
+        }
     }
 
     public Decision route(Request r, List<Target> targets) {
         long started = System.nanoTime();
         List<Future<Facts>> answers = new ArrayList<>();
         for (Target t : targets) {
-            answers.add(calls.submit(() -> new Facts(t.driver().partitions(), t.driver().usage())));
+            answers.add(calls.submit(() -> facts(r, t)));
         }
         long end = started + deadline.toNanos();
         List<Option> options = new ArrayList<>();
@@ -112,7 +158,7 @@ public final class Router {
             }
             int before = options.size();
             for (Partition p : facts.partitions()) {
-                option(r, t, p, facts.usage()).ifPresent(options::add);
+                option(r, t, p, facts).ifPresent(options::add);
             }
             if (options.size() == before) {
                 skipped.add(new Skipped(t.center(), t.cluster(), "no up partition has " + r.nodes() + " node(s) with "
@@ -124,7 +170,18 @@ public final class Router {
                 (System.nanoTime() - started) / 1000);
     }
 
-    private Optional<Option> option(Request r, Target t, Partition p, ClusterUsage usage) {
+    private static String priceText(Target t, BigDecimal price, Facts facts) {
+        if (price != null) {
+            return price.toPlainString() + (t.local() ? " (this center's table)" : " (" + t.center() + "'s own table)");
+        }
+        if (t.local() || facts.peerPrices() != null) {
+            return "unknown (no price for this partition)";
+        }
+        return "unknown (" + t.center() + " gave no quote)";
+    }
+
+    private Optional<Option> option(Request r, Target t, Partition p, Facts facts) {
+        ClusterUsage usage = facts.usage();
         if (!p.up() || p.nodes() < r.nodes() || p.nodes() == 0
                 || p.cores() / p.nodes() < r.coresPerNode() || p.gpus() / Math.max(1, p.nodes()) < r.gpusPerNode()
                 || p.maxTimeMinutes() != null && p.maxTimeMinutes() < r.timeLimitMinutes()) {
@@ -136,12 +193,16 @@ public final class Router {
         boolean fitsNow = u.cpus().idle() >= need && u.pendingJobs() == 0;
         long ahead = u.pendingJobs() + (u.cpus().idle() >= need ? 0 : 1);
         long start = fitsNow ? 0 : (long) Math.ceil((double) ahead * r.timeLimitMinutes() / Math.max(1, p.nodes()));
-        // the job as if it had run its whole time limit, priced by this center's own table (local clusters only:
-        // a peer's prices are its own and are not asked for yet)
-        BigDecimal price = prices == null || !t.local() ? null : prices.price(t.cluster(),
-                JobInfo.builder("route", JobState.PENDING).partition(p.name()).cpusReq(need)
-                        .gpusReq(r.nodes() * r.gpusPerNode()).nodesReq(r.nodes())
-                        .elapsedSeconds(r.timeLimitMinutes() * 60).build()).orElse(null);
+        // the job as if it had run its whole time limit, priced by the running center's own table: ours for local
+        // clusters, the peer's own quote for a peer's cluster
+        BigDecimal price;
+        if (t.local()) {
+            price = prices == null ? null : prices.price(t.cluster(), JobInfo.builder("route", JobState.PENDING)
+                    .partition(p.name()).cpusReq(need).gpusReq(r.nodes() * r.gpusPerNode()).nodesReq(r.nodes())
+                    .elapsedSeconds(r.timeLimitMinutes() * 60).build()).orElse(null);
+        } else {
+            price = facts.peerPrices() == null ? null : facts.peerPrices().get(p.name());
+        }
         boolean dataHere = r.dataCenter() == null || r.dataCenter().equals(t.center());
         int rank = r.preferredCenters().indexOf(t.center());
         int ranks = r.preferredCenters().isEmpty() ? 0 : rank < 0 ? r.preferredCenters().size() : rank;
@@ -151,7 +212,7 @@ public final class Router {
         String why = (fitsNow ? "starts now (" + u.cpus().idle() + " idle cores, nothing queued)"
                 : "starts in ~" + start + " min (" + u.pendingJobs() + " queued, " + u.cpus().idle()
                         + " idle cores; queue x time limit / nodes)")
-                + "; price " + (price == null ? (t.local() ? "unknown (no price for this partition)" : "unknown (a peer's price)") : price.toPlainString())
+                + "; price " + priceText(t, price, facts)
                 + "; input data " + (r.dataCenter() == null ? "not given" : dataHere ? "here" : "at " + r.dataCenter())
                 + (r.preferredCenters().isEmpty() ? "" : "; preference " + (rank < 0 ? "not listed" : "#" + (rank + 1)))
                 + "; score " + Math.round(score * 100) / 100.0;

@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * <li>mirror: each peer's feed of what this center owes is read from the watermark on; each charge is first charged
  * to the home account with the idempotency key {@code fed-<peer>-<seq>} (a retry after a crash charges once), then
  * recorded. A charge the home billing refuses (e.g. an account only the cluster knows) is recorded with the reason,
- * so the statement still agrees and the feed moves on.</li>
+ * so the statement still agrees and the feed moves on; a charge that fails (billing stopping during a restart) stops
+ * the pass there, to be retried.</li>
  * </ol>
  */
 @Component(service = SettlementComponent.class, configurationPid = "org.scow.federation", immediate = true)
@@ -172,24 +173,49 @@ public class SettlementComponent extends SettlementStore {
             if (page == null || page.isEmpty()) {
                 return mirrored;
             }
-            List<String> notes = new ArrayList<>();
-            for (Settlement.Entry e : page) {
-                String note = null;
-                if (e.amount().signum() > 0) {
-                    try {
-                        b.chargeAccount(e.account(), e.amount(), "federated job " + e.jobId() + " on " + peer + "/"
-                                + e.cluster(), "fed-" + peer + "-" + e.seq());
-                    } catch (RuntimeException ex) {
-                        note = "not charged at home: " + ex.getMessage();
-                    }
-                }
-                notes.add(note);
+            HomeCharges charged = chargeAtHome(peer, page, b);
+            mirrored += mirrorAll(peer, page.subList(0, charged.notes().size()), charged.notes());
+            if (charged.failure() != null) {
+                throw new SchedulerException(org.scow.api.scheduler.ErrorCode.UNAVAILABLE, "charging federated job "
+                        + page.get(charged.notes().size()).jobId() + " of " + peer + " at home failed ("
+                        + charged.failure() + "); the next pass retries it");
             }
-            mirrored += mirrorAll(peer, page, notes);
             if (page.size() < PAGE) {
                 return mirrored;
             }
         }
+    }
+
+    /**
+     * The notes of the page's first entries charged at home (null: charged; else why billing refused it), and the
+     * failure that stopped the page, if one did.
+     */
+    record HomeCharges(List<String> notes, RuntimeException failure) {
+    }
+
+    /**
+     * Charges a page of the peer's feed to the home accounts, in order. A refusal (IllegalArgumentException: an
+     * account only the cluster knows) is recorded with its reason, so the ledgers still agree and the feed moves on;
+     * any other failure (billing stopping, the database away) stops the page there, so that entry and the rest are
+     * not recorded and the next pass charges them (the same idempotency keys: never twice).
+     */
+    static HomeCharges chargeAtHome(String peer, List<Settlement.Entry> page, CenterBilling b) {
+        List<String> notes = new ArrayList<>();
+        for (Settlement.Entry e : page) {
+            String note = null;
+            if (e.amount().signum() > 0) {
+                try {
+                    b.chargeAccount(e.account(), e.amount(), "federated job " + e.jobId() + " on " + peer + "/"
+                            + e.cluster(), "fed-" + peer + "-" + e.seq());
+                } catch (IllegalArgumentException ex) {
+                    note = "not charged at home: " + ex.getMessage();
+                } catch (RuntimeException ex) {
+                    return new HomeCharges(notes, ex);
+                }
+            }
+            notes.add(note);
+        }
+        return new HomeCharges(notes, null);
     }
 
     /** The statement with a peer for [from, to). */

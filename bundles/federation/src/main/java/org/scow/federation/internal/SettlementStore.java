@@ -179,6 +179,14 @@ public class SettlementStore {
                 .setMaxResults(limit).getResultList().stream().map(LedgerEntity::toEntry).toList());
     }
 
+    /** Every charge recorded here as owed by {@code peer}, oldest first: what the peer's grants have used. */
+    public List<Settlement.Entry> owedBy(String peer) {
+        return Transactions.read(emf, em -> em.createQuery("select l from LedgerEntity l where l.peer = :p and "
+                        + "l.direction = :d order by l.id", LedgerEntity.class).setParameter("p", peer)
+                .setParameter("d", Settlement.Direction.OWED_BY_PEER.name()).getResultList().stream()
+                .map(LedgerEntity::toEntry).toList());
+    }
+
     /** The highest sequence of {@code peer}'s feed mirrored here: where the next mirror pass resumes. */
     public long watermark(String peer) {
         Long max = Transactions.read(emf, em -> em.createQuery("select max(l.remoteSeq) from LedgerEntity l where "

@@ -2,6 +2,8 @@ package org.scow.federation.rest;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Dictionary;
@@ -24,6 +26,7 @@ import javax.ws.rs.core.Response;
 import javax.ws.rs.core.SecurityContext;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
@@ -42,7 +45,12 @@ import org.scow.api.scheduler.SchedulerDriver;
 import org.scow.api.scheduler.SchedulerException;
 import org.scow.api.scheduler.SubmittedJob;
 import org.scow.api.security.SystemAccountPolicy;
+import org.scow.api.scheduler.util.Names;
 import org.scow.federation.CenterIdentity;
+import org.scow.federation.FederationAudit;
+import org.scow.federation.PeerDirectory;
+import org.scow.federation.SignedRequests;
+import org.scow.federation.client.PeerClient;
 import org.scow.api.billing.CenterBilling;
 import org.scow.federation.internal.Router;
 import org.scow.rest.support.ApiException;
@@ -82,16 +90,28 @@ public class FederatedJobResource {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile CenterBilling prices;
 
+    @Reference
+    private PeerDirectory peers;
+
+    @Reference
+    private FederationAudit audit;
+
+    private volatile PeerClient client;
+
     private final ExecutorService calls = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "scow-federation-route");
         t.setDaemon(true);
         return t;
     });
 
-    /** Where and what to run; the platform chooses cluster and partition. */
+    /**
+     * Where and what to run; the platform chooses cluster and partition. {@code minutesPerPriceUnit}: how many
+     * minutes of a later start one unit of price is worth to the user (absent: 0, price only shown).
+     */
     public record Submission(String user, String name, String account, Integer nodes, Integer coresPerNode,
                              Integer gpusPerNode, Long memoryMbPerNode, Long timeLimitMinutes, String script,
-                             String workingDirectory, List<String> preferredCenters, String dataCenter) {
+                             String workingDirectory, List<String> preferredCenters, String dataCenter,
+                             Double minutesPerPriceUnit) {
     }
 
     /** The routed job: its federation-wide id, where it went and why. */
@@ -101,6 +121,11 @@ public class FederatedJobResource {
 
     /** A federated job as the user sees it. */
     public record FederatedJob(String federationJobId, String center, String cluster, JobInfo job) {
+    }
+
+    @Activate
+    void activate() {
+        client = new PeerClient(center.id(), center::sign, peers::peer, audit::record, Duration.ofSeconds(5));
     }
 
     @Deactivate
@@ -230,22 +255,54 @@ public class FederatedJobResource {
         if (s.dataCenter() != null) {
             Params.name("dataCenter", s.dataCenter());
         }
-        return new Router.Request(nodes, cores, gpus, minutes, preferred, s.dataCenter(), null);
+        Router.Weights weights = Router.Weights.DEFAULT;
+        if (s.minutesPerPriceUnit() != null) {
+            double m = s.minutesPerPriceUnit();
+            if (!(m >= 0 && m <= 1_000_000)) {
+                throw ApiException.badField("minutesPerPriceUnit", "must be 0..1000000");
+            }
+            weights = new Router.Weights(m, weights.dataPenaltyMinutes(), weights.preferencePenaltyMinutes());
+        }
+        return new Router.Request(nodes, cores, gpus, minutes, preferred, s.dataCenter(), weights);
     }
 
     private Router.Decision decide(Router.Request r) {
-        Map<String, String> centers = centersOfClusters();
+        Map<String, String[]> remote = remoteClusters();
         List<Router.Target> targets = new ArrayList<>();
         for (Cluster c : registry.clusters()) {
-            c.driver().ifPresent(d -> targets.add(new Router.Target(centers.getOrDefault(c.id(), center.id()),
-                    c.id(), d, !centers.containsKey(c.id()))));
+            String[] peerAndCluster = remote.get(c.id());
+            c.driver().ifPresent(d -> targets.add(peerAndCluster == null ? new Router.Target(center.id(), c.id(), d)
+                    : new Router.Target(peerAndCluster[0], c.id(), d, false, quote(peerAndCluster[0],
+                            peerAndCluster[1]))));
         }
         return new Router(calls, Duration.ofSeconds(5), prices).route(r, targets);
+    }
+
+    /** The peer's own prices of the job shape on its cluster, asked of the peer (signed, audited). */
+    private Router.Quote quote(String peer, String remoteCluster) {
+        return r -> {
+            PeerClient c = client;
+            if (c == null || !Names.isValid(remoteCluster)) {
+                return null;
+            }
+            Map<String, BigDecimal> p = c.call(peer, "POST", SignedRequests.PEER_PATH + "clusters/" + remoteCluster
+                    + "/prices", Map.of("nodes", r.nodes(), "coresPerNode", r.coresPerNode(), "gpusPerNode",
+                    r.gpusPerNode(), "timeLimitMinutes", r.timeLimitMinutes()), SignedRequests.CENTER_ACTOR,
+                    new TypeReference<Map<String, BigDecimal>>() { });
+            return p == null ? Map.of() : p;
+        };
     }
 
     /** Cluster id to the center that runs it, for the clusters served by the remote driver. */
     private Map<String, String> centersOfClusters() {
         Map<String, String> out = new HashMap<>();
+        remoteClusters().forEach((id, pc) -> out.put(id, pc[0]));
+        return out;
+    }
+
+    /** Cluster id to {peer, the peer's cluster id}, for the clusters served by the remote driver. */
+    private Map<String, String[]> remoteClusters() {
+        Map<String, String[]> out = new HashMap<>();
         try {
             Configuration[] configs = configAdmin.listConfigurations("(&(service.factoryPid="
                     + ClusterRegistry.FACTORY_PID + ")(driver=remote))");
@@ -253,7 +310,8 @@ public class FederatedJobResource {
                 for (Configuration c : configs) {
                     Dictionary<String, Object> p = c.getProperties();
                     if (p != null && p.get("id") != null && p.get("driver.peer") != null) {
-                        out.put(String.valueOf(p.get("id")), String.valueOf(p.get("driver.peer")));
+                        out.put(String.valueOf(p.get("id")), new String[] {String.valueOf(p.get("driver.peer")),
+                                String.valueOf(p.get("driver.cluster"))});
                     }
                 }
             }

@@ -20,8 +20,12 @@ import javax.ws.rs.core.Response;
 import javax.ws.rs.core.SecurityContext;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JSONRequired;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
+import org.scow.api.billing.CenterBilling;
 import org.scow.api.cluster.Cluster;
 import org.scow.api.cluster.ClusterRegistry;
 import org.scow.api.scheduler.AccountBlockStatus;
@@ -37,7 +41,9 @@ import org.scow.api.scheduler.SchedulerException;
 import org.scow.api.scheduler.SubmittedJob;
 import org.scow.api.security.SystemAccountPolicy;
 import org.scow.federation.Grant;
+import org.scow.federation.internal.CreditGuard;
 import org.scow.federation.internal.FederationStore;
+import org.scow.federation.internal.SettlementComponent;
 import org.scow.federation.internal.GrantedDriver;
 import org.scow.federation.internal.PeerPrincipal;
 import org.scow.rest.support.ApiException;
@@ -69,6 +75,13 @@ public class PeerClusterResource {
 
     @Reference
     private SystemAccountPolicy systemAccounts;
+
+    @Reference
+    private SettlementComponent ledger;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile CenterBilling billing;
 
     /** An account to create. */
     public record NewPeerAccount(String name, String owner) {
@@ -103,7 +116,16 @@ public class PeerClusterResource {
         }
         SchedulerDriver driver = c.driver().orElseThrow(() -> new ApiException(503, "CLUSTER_OFFLINE",
                 "cluster '" + cluster + "' is offline", Map.of("cluster", cluster)));
-        return new GrantedDriver(driver, grants, systemAccounts::refusal);
+        return new GrantedDriver(driver, grants, systemAccounts::refusal, cluster, new CreditGuard(peer.peer(), ledger,
+                () -> billing, this::onlineClusters, systemAccounts::refusal));
+    }
+
+    private Map<String, SchedulerDriver> onlineClusters() {
+        Map<String, SchedulerDriver> out = new java.util.LinkedHashMap<>();
+        for (Cluster c : registry.clusters()) {
+            c.driver().ifPresent(d -> out.put(c.id(), d));
+        }
+        return out;
     }
 
     @GET
@@ -301,6 +323,47 @@ public class PeerClusterResource {
         }
         view(cluster).changeTimeLimit(jobId, change.deltaMinutes());
         return Response.noContent().build();
+    }
+
+    /** A job shape to price; absent fields as in a federated submission (1 node, 1 core, 0 GPUs, 60 minutes). */
+    public record Shape(Integer nodes, Integer coresPerNode, Integer gpusPerNode, Long timeLimitMinutes) {
+    }
+
+    @POST
+    @Path("prices")
+    @Operation(summary = "This center's own price of a job shape at its whole time limit, per partition of the "
+            + "cluster (partitions without a price are left out): what the peer's router weighs")
+    @Public
+    public Map<String, java.math.BigDecimal> prices(@PathParam("cluster") String cluster, Shape s)
+            throws SchedulerException {
+        GrantedDriver d = view(cluster);
+        Shape shape = s == null ? new Shape(null, null, null, null) : s;
+        int nodes = bounded("nodes", shape.nodes(), 1, 1, 100_000);
+        int cores = bounded("coresPerNode", shape.coresPerNode(), 1, 1, 100_000);
+        int gpus = bounded("gpusPerNode", shape.gpusPerNode(), 0, 0, 1_000);
+        long minutes = bounded("timeLimitMinutes", shape.timeLimitMinutes() == null ? null
+                : shape.timeLimitMinutes().intValue(), 60, 1, 525_600);
+        CenterBilling b = billing;
+        Map<String, java.math.BigDecimal> out = new java.util.TreeMap<>();
+        if (b == null) {
+            return out;
+        }
+        for (Partition p : d.partitions()) {
+            b.price(cluster, JobInfo.builder("quote", org.scow.api.scheduler.JobState.PENDING).partition(p.name())
+                    .cpusReq(nodes * cores).gpusReq(nodes * gpus).nodesReq(nodes).timeLimitMinutes(minutes)
+                    .elapsedSeconds(minutes * 60).build()).ifPresent(price -> out.put(p.name(), price));
+        }
+        return out;
+    }
+
+    private static int bounded(String field, Integer value, int absent, int min, int max) {
+        if (value == null) {
+            return absent;
+        }
+        if (value < min || value > max) {
+            throw ApiException.badField(field, "must be " + min + ".." + max);
+        }
+        return value;
     }
 
     @GET

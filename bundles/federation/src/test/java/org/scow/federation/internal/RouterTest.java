@@ -114,6 +114,40 @@ public class RouterTest {
         assertEquals(0, new BigDecimal("2").compareTo(d.chosen().estimatedPrice()));
     }
 
+    /**
+     * Each peer's own quote prices its cluster: the cheaper peer wins when price is weighted, and a peer whose quote
+     * fails is still routed to, its price shown as unknown.
+     */
+    @Test
+    public void peersArePricedWithTheirOwnQuotes() throws Exception {
+        List<Router.Request> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Router.Quote dear = r -> {
+            asked.add(r);
+            return Map.of("debug", new BigDecimal("5.0000"));
+        };
+        Router.Quote cheap = r -> Map.of("debug", new BigDecimal("1.2500"));
+        Router.Quote broken = r -> {
+            throw new SchedulerException(ErrorCode.UNAVAILABLE, "peer 'd': answer not trusted");
+        };
+        List<Router.Target> targets = List.of(new Router.Target("b", "fedb", cluster("b1", 2), false, dear),
+                new Router.Target("c", "fedc", cluster("c1", 2), false, cheap),
+                new Router.Target("d", "fedd", cluster("d1", 2), false, broken));
+        Router router = new Router(calls, Duration.ofSeconds(5), null);
+        Router.Decision d = router.route(new Router.Request(1, 2, 0, 90, List.of(), null,
+                new Router.Weights(10, 30, 10)), targets);
+        assertEquals("fedd", d.chosen().cluster()); // unknown price weighs nothing
+        Router.Option c = d.options().get(1);
+        assertEquals("fedc", c.cluster());
+        assertEquals(0, new BigDecimal("1.25").compareTo(c.estimatedPrice()));
+        assertTrue(c.why(), c.why().contains("price 1.2500 (c's own table)"));
+        assertTrue(d.chosen().why(), d.chosen().why().contains("unknown (d gave no quote)"));
+        assertEquals("fedb", d.options().get(2).cluster());
+        assertEquals("the peer is asked for the job's own shape", 90, asked.get(0).timeLimitMinutes());
+        Router.Decision withoutD = router.route(new Router.Request(1, 2, 0, 90, List.of(), null,
+                new Router.Weights(10, 30, 10)), targets.subList(0, 2));
+        assertEquals("fedc", withoutD.chosen().cluster());
+    }
+
     @Test
     public void unreachableAndSilentCentersAreSkippedWithinTheDeadline() throws Exception {
         long t = System.nanoTime();
