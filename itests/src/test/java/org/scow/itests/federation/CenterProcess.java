@@ -29,21 +29,28 @@ import java.util.regex.Pattern;
 final class CenterProcess {
     final String id;
     final int httpPort;
+    final int sshPort;
     final Path home;
     final KeyPair keys;
     private Process process;
     private boolean crane;
+    /** The console admin's password (user karaf), made per center like ./scow.sh's first start does. */
+    private final String consolePassword = "c" + Long.toHexString(new java.security.SecureRandom().nextLong());
 
     CenterProcess(String id, int portBase, Path workDir) throws Exception {
         this.id = id;
         this.httpPort = portBase + 81;
+        this.sshPort = portBase + 1;
         this.home = workDir.resolve("center-" + id);
         this.keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         unpack(Path.of(System.getProperty("scow.dist")));
         setKey("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(httpPort));
-        setKey("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(portBase + 1));
+        setKey("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(sshPort));
         setKey("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(portBase + 99));
         setKey("etc/org.apache.karaf.management.cfg", "rmiServerPort", String.valueOf(portBase + 98));
+        Files.writeString(home.resolve("etc/users.properties"), "karaf = " + consolePassword
+                + ",_g_:admingroup\n_g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh\n",
+                java.nio.file.StandardOpenOption.APPEND);
         Files.deleteIfExists(home.resolve("etc/org.scow.cluster-local.cfg"));
         Files.deleteIfExists(home.resolve("etc/org.scow.crane.ctld.cfg"));
         Path keyFile = home.resolve("data/federation/center-ed25519.key");
@@ -135,6 +142,22 @@ final class CenterProcess {
         }
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Runs one Karaf console command on this center (over its SSH console, as {@code ./scow.sh console} does) and
+     * returns what it printed; fails when the client does not exit with 0.
+     */
+    String console(String command) throws Exception {
+        Process p = new ProcessBuilder(List.of(home.resolve("bin/client").toString(), "-a", String.valueOf(sshPort),
+                "-h", "127.0.0.1", "-u", "karaf", "-p", consolePassword, "-r", "10", "-d", "2", command))
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!p.waitFor(3, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new AssertionError("console '" + command + "' on center " + id + " failed: " + out);
+        }
+        return out;
     }
 
     boolean alive() {

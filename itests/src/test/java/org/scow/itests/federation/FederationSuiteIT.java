@@ -17,7 +17,7 @@ import org.junit.runners.Suite;
  * {@code fedb} (driver remote). Both are stopped when the suite ends, whatever happened.
  */
 @RunWith(Suite.class)
-@Suite.SuiteClasses({RemoteDriverContract.class, FederationEndToEnd.class})
+@Suite.SuiteClasses({RemoteDriverContract.class, FederationEndToEnd.class, RemoteDriverHotSwap.class})
 public class FederationSuiteIT {
     static final String PASSWORD = "fed-Admin-1234";
     static CenterProcess a;

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.Test;
 import org.scow.crane.ctld.CtldConfig;
-import org.scow.crane.node.CranedConfig;
+import org.scow.crane.craned.CranedConfig;
 
 /**
  * The example configurations of the distribution (cranectld.conf, craned.conf, crane.conf) parse, agree on the
@@ -21,7 +21,7 @@ import org.scow.crane.node.CranedConfig;
  */
 public class ExampleConfigTest {
     private static final Path DIST = Path.of("src/main/dist/etc");
-    private static final Path NODE_DIST = Path.of("../crane-node/src/main/dist/etc");
+    private static final Path NODE_DIST = Path.of("../crane-craned/src/main/dist/etc");
     private static final Path KARAF_ETC = Path.of("../../karaf-distribution/src/main/resources/etc");
 
     /** {@code key = value} of a Karaf .cfg file. */

@@ -112,7 +112,7 @@ public final class CtldConfig {
     public boolean simulatedNodes;
     /** A submission wakes the scheduler, but passes start at most this often. */
     public long minPassGapMs = 20;
-    // ---- single-machine cluster: the controller runs the jobs itself (crane-craned's LocalLauncher)
+    // ---- single-machine cluster: the controller runs the jobs itself (crane-executor's LocalLauncher)
     /** Run started jobs on this machine, in the controller's process, with the real executor. */
     public boolean localExecutor;
     /** Executor spool (job scripts, status); default {@code StateDir/spool}. Job users must be able to reach it. */

@@ -84,11 +84,11 @@ public class CrashRecoveryTest {
     private static void runAndKill(Path conf, Path state, Map<Long, String> acked, Set<Long> ended, int atLeast)
             throws Exception {
         // the controller's classes and the one jar it depends on (crane-protocol: the shared host-list parser)
-        String cp = new File(CtldMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath()
+        String cp = new File(CrashLoad.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath()
                 + File.pathSeparator + new File(org.scow.crane.protocol.HostList.class.getProtectionDomain()
                         .getCodeSource().getLocation().toURI()).getPath();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", cp, "org.scow.crane.ctld.CtldMain", "load",
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", cp, "org.scow.crane.ctld.CrashLoad",
                 "--config", conf.toString(), "--state", state.toString(), "--threads", "6");
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process p = pb.start();

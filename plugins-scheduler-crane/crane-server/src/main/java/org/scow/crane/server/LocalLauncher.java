@@ -7,10 +7,10 @@ import java.util.logging.Logger;
 import org.scow.crane.ctld.Controller;
 import org.scow.crane.ctld.CtldException;
 import org.scow.crane.ctld.Launcher;
-import org.scow.crane.craned.ExecutorConfig;
-import org.scow.crane.craned.JobExecutor;
-import org.scow.crane.craned.JobOutcome;
-import org.scow.crane.craned.JobSpec;
+import org.scow.crane.executor.ExecutorConfig;
+import org.scow.crane.executor.JobExecutor;
+import org.scow.crane.executor.JobOutcome;
+import org.scow.crane.executor.JobSpec;
 import org.scow.crane.ctld.model.Job;
 import org.scow.crane.ctld.model.JobDesc;
 import org.scow.crane.protocol.JobState;
@@ -19,7 +19,7 @@ import org.scow.crane.ctld.model.Node;
 /**
  * A single-machine cluster: the controller's {@link Launcher} runs every started job on this machine through a
  * {@link JobExecutor}, in the controller's process. Reports go straight to the controller. It lives with the server,
- * not with the executor, because it is the one piece that knows both: the executor (crane-craned) does not depend
+ * not with the executor, because it is the one piece that knows both: the executor (crane-executor) does not depend
  * on the controller core.
  *
  * <p>The controller stays the source of truth for time limits and cancels: it ends the job (TIMEOUT, CANCELLED,
