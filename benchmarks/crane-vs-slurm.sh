@@ -5,8 +5,8 @@
 #
 # Sets up both schedulers with the same shape, 4 nodes x 4 CPUs:
 #   Slurm  ../shared/peers/slurm-up.sh (kept as it is when sinfo already answers; SLURM_UP names another script);
-#   Crane  the distribution tarball (plugins-scheduler-crane/crane-cli/target/crane-*.tar.gz, built by
-#          `mvn -pl plugins-scheduler-crane/crane-cli -am package -DskipTests`, see that README's "Packaging") unpacked in
+#   Crane  the distribution tarball (plugins-scheduler-crane/crane-dist/target/crane-*.tar.gz, built by
+#          `mvn -pl plugins-scheduler-crane/crane-dist -am package -DskipTests`, see that README's "Packaging") unpacked in
 #          a temporary directory: one cranectld (free port, own state) and 4 craned c1..c4 as root running the jobs
 #          as the user alice (the Slurm peer's user too). Everything of Crane's lives in that directory and is
 #          stopped and removed at the end.
@@ -61,8 +61,8 @@ fi
 
 # ------------------------------------------------------------------------------------------------ Crane
 tarball=
-for t in "$repo"/plugins-scheduler-crane/crane-cli/target/crane-*.tar.gz; do [ -f "$t" ] && tarball=$t; done
-[ -n "$tarball" ] || { echo "crane-vs-slurm.sh: no crane-*.tar.gz: build it first (mvn -pl plugins-scheduler-crane/crane-cli -am package -DskipTests)" >&2; exit 1; }
+for t in "$repo"/plugins-scheduler-crane/crane-dist/target/crane-*.tar.gz; do [ -f "$t" ] && tarball=$t; done
+[ -n "$tarball" ] || { echo "crane-vs-slurm.sh: no crane-*.tar.gz: build it first (mvn -pl plugins-scheduler-crane/crane-dist -am package -DskipTests)" >&2; exit 1; }
 work=$(mktemp -d /tmp/crane-vs-slurm.XXXXXX)
 chmod 755 "$work"   # the job user must reach the spool directories below
 home=

@@ -1,7 +1,7 @@
 #!/bin/sh
 # cqueue-walltime.sh [RUNS] - wall time of `cqueue` and `cinfo` against a live cranectld. Run by hand, not by tests.
 #
-# Unpacks the distribution tarball (crane-cli/target/crane-*.tar.gz: mvn -o -q -f plugins-scheduler-crane/pom.xml
+# Unpacks the distribution tarball (crane-dist/target/crane-*.tar.gz: mvn -o -q -f plugins-scheduler-crane/pom.xml
 # package), starts its cranectld with simulated nodes on a free port, submits 100 jobs, then runs hyperfine (RUNS
 # runs, default 20, after 3 warm-up runs, which also make the commands' class-data archive) and prints mean, min and
 # max per command, with the CPU time and the load average, which on a busy machine decides the wall time.
@@ -11,8 +11,8 @@ set -eu
 runs=${1:-20}
 here=$(cd "$(dirname "$0")" && pwd)
 tarball=
-for t in "$here"/../target/crane-*.tar.gz; do [ -f "$t" ] && tarball=$t; done
-[ -n "$tarball" ] || { echo "no crane-*.tar.gz in $here/../target: build it first (mvn package)" >&2; exit 1; }
+for t in "$here"/../../crane-dist/target/crane-*.tar.gz; do [ -f "$t" ] && tarball=$t; done
+[ -n "$tarball" ] || { echo "no crane-*.tar.gz in $here/../../crane-dist/target: build it first (mvn package)" >&2; exit 1; }
 command -v hyperfine >/dev/null || { echo "hyperfine is needed (apt-get install hyperfine)" >&2; exit 1; }
 
 work=$(mktemp -d)

@@ -2,7 +2,7 @@
 # steps-latency.sh [RUNS] - crun task-launch latency and calloc time to prompt through the distribution's own
 # launcher (bin/crane with its AppCDS archive). Run by hand, not by tests.
 #
-# Unpacks the tarball (crane-cli/target/crane-*.tar.gz: mvn -o -q -f plugins-scheduler-crane/pom.xml package), starts
+# Unpacks the tarball (crane-dist/target/crane-*.tar.gz: mvn -o -q -f plugins-scheduler-crane/pom.xml package), starts
 # its cranectld with node daemons and two craned (cn1, cn2: single-user mode, no cgroups, as the test's user) on a
 # free port, holds a 2-node allocation with a batch job, then times RUNS (default 10) runs of:
 #   crun --jobid J echo hi         a 1-task step on the idle allocation, to its first output line
@@ -13,8 +13,8 @@ set -eu
 runs=${1:-10}
 here=$(cd "$(dirname "$0")" && pwd)
 tarball=
-for t in "$here"/../target/crane-*.tar.gz; do [ -f "$t" ] && tarball=$t; done
-[ -n "$tarball" ] || { echo "no crane-*.tar.gz in $here/../target: build it first (mvn package)" >&2; exit 1; }
+for t in "$here"/../../crane-dist/target/crane-*.tar.gz; do [ -f "$t" ] && tarball=$t; done
+[ -n "$tarball" ] || { echo "no crane-*.tar.gz in $here/../../crane-dist/target: build it first (mvn package)" >&2; exit 1; }
 
 work=$(mktemp -d)
 export CRANECTLD_JAVA_OPTS=-Xmx512m

@@ -20,7 +20,7 @@ import org.scow.crane.craned.CranedConfig;
  * controller and its web port), so both can run on one machine. Paths are relative to this module's directory.
  */
 public class ExampleConfigTest {
-    private static final Path DIST = Path.of("src/main/dist/etc");
+    private static final Path DIST = Path.of("../crane-dist/src/main/dist/etc");
     private static final Path NODE_DIST = Path.of("../crane-craned/src/main/dist/etc");
     private static final Path KARAF_ETC = Path.of("../../karaf-distribution/src/main/resources/etc");
 

@@ -1,4 +1,4 @@
-package org.scow.crane.cli;
+package org.scow.crane.dist;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
