@@ -51,9 +51,10 @@ public class CraneDriverBundleIT {
         Map<String, String> props = new HashMap<>();
         props.put(Constants.FRAMEWORK_STORAGE, dir.resolve("felix").toString());
         props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        // the platform API comes from the test class path, so the test and the bundle share its classes (the version
-        // is that of the package, in bundles/api/.../scheduler/package-info.java)
-        props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "org.scow.api.scheduler;version=\"2.0.0\"");
+        // the platform API comes from the test class path, so the test and the bundle share its classes; exported
+        // at the version bundles/api gives the package (read from its manifest: a fixed number broke at 2.1)
+        props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "org.scow.api.scheduler;version=\""
+                + schedulerApiVersion() + "\"");
         // Karaf's SCR provides the DS extender; here the system bundle stands in for it (the component is not
         // activated, the test instantiates the factory itself)
         props.put(Constants.FRAMEWORK_SYSTEMCAPABILITIES_EXTRA,
@@ -95,5 +96,27 @@ public class CraneDriverBundleIT {
             felix.stop();
             felix.waitForStop(10_000);
         }
+    }
+
+    /** The version bundles/api exports org.scow.api.scheduler at (its jar, or target/classes inside the reactor). */
+    private static String schedulerApiVersion() throws Exception {
+        Path where = Path.of(SchedulerDriver.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        java.util.jar.Manifest manifest;
+        if (java.nio.file.Files.isDirectory(where)) {
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(where.resolve("META-INF/MANIFEST.MF"))) {
+                manifest = new java.util.jar.Manifest(in);
+            }
+        } else {
+            try (java.util.jar.JarFile jar = new java.util.jar.JarFile(where.toFile())) {
+                manifest = jar.getManifest();
+            }
+        }
+        String exports = manifest.getMainAttributes().getValue("Export-Package");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("org\\.scow\\.api\\.scheduler;version=\"([^\"]+)\"")
+                .matcher(exports == null ? "" : exports);
+        if (!m.find()) {
+            throw new AssertionError("no version of org.scow.api.scheduler in " + where + "'s Export-Package: " + exports);
+        }
+        return m.group(1);
     }
 }
