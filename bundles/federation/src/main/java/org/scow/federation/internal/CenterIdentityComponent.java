@@ -3,6 +3,7 @@ package org.scow.federation.internal;
 import java.nio.file.Path;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.metatype.annotations.Designate;
 import org.scow.api.scheduler.util.Names;
 import org.scow.federation.CenterIdentity;
 
@@ -11,6 +12,7 @@ import org.scow.federation.CenterIdentity;
  * {@code ${karaf.data}/federation/center-ed25519.key}, created on first start).
  */
 @Component(service = CenterIdentity.class, configurationPid = "org.scow.federation", immediate = true)
+@Designate(ocd = FederationConfig.class)
 public class CenterIdentityComponent implements CenterIdentity {
     /** Configuration of PID {@code org.scow.federation}. */
     public @interface Config {

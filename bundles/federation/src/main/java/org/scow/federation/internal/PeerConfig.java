@@ -2,6 +2,9 @@ package org.scow.federation.internal;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.scow.federation.Peer;
 
@@ -12,15 +15,22 @@ import org.scow.federation.Peer;
  */
 @Component(service = PeerConfig.class, configurationPid = "org.scow.federation.peer",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = PeerConfig.Config.class, factory = true)
 public class PeerConfig {
-    /** Configuration of one peer. */
+    /** Configuration of one peer: {@code etc/org.scow.federation.peer-<id>.cfg}. */
+    @ObjectClassDefinition(name = "SCOW federation: a peer center",
+            description = "A center this one trusts; the peer configures this center the same way")
     public @interface Config {
+        @AttributeDefinition(description = "The peer's center id (its centerId)")
         String id();
 
+        @AttributeDefinition(description = "The peer's name as shown here")
         String name() default "";
 
+        @AttributeDefinition(description = "Base URL of the peer's REST API")
         String url();
 
+        @AttributeDefinition(description = "The peer's Ed25519 public key (Base64 X.509, from scow:center on the peer)")
         String publicKey();
     }
 
