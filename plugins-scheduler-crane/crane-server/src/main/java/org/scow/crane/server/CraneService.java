@@ -1,13 +1,11 @@
 package org.scow.crane.server;
 
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.scow.crane.ctld.Controller;
 import org.scow.crane.ctld.CtldException;
@@ -341,25 +339,7 @@ final class CraneService extends CraneGrpc.CraneImplBase {
         return c.actor();
     }
 
-    /** Runs one call, turning every failure into a status with a clear message; nothing escapes as a crash. */
-    /** Answers with what {@code call} returns, or with the error it throws; a null result means "answered elsewhere". */
     private static <T> void reply(StreamObserver<T> out, Supplier<T> call) {
-        T result;
-        try {
-            result = call.get();
-        } catch (CtldException e) {
-            out.onError(Errors.of(e));
-            return;
-        } catch (StatusRuntimeException e) {
-            out.onError(e);
-            return;
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "internal error in a Crane call", e);
-            out.onError(Errors.of(Status.INTERNAL, "INTERNAL", null, "internal error: " + e));
-            return;
-        }
-        if (result == null) return;
-        out.onNext(result);
-        out.onCompleted();
+        Errors.reply(out, call, LOG, "Crane");
     }
 }

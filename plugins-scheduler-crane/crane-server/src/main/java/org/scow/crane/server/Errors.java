@@ -3,6 +3,10 @@ package org.scow.crane.server;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.scow.crane.ctld.CtldException;
 import org.scow.crane.protocol.Wire;
 
@@ -38,5 +42,30 @@ final class Errors {
 
     static StatusRuntimeException denied(String message) {
         return of(CtldException.denied(message));
+    }
+
+    /**
+     * Answers a unary call with what {@code call} returns, or with the error it throws, turning every failure into a
+     * status with a clear message (nothing escapes as a crash); a null result means "answered elsewhere".
+     * {@code service} names the service in the log of an internal error.
+     */
+    static <T> void reply(StreamObserver<T> out, Supplier<T> call, Logger log, String service) {
+        T result;
+        try {
+            result = call.get();
+        } catch (CtldException e) {
+            out.onError(of(e));
+            return;
+        } catch (StatusRuntimeException e) {
+            out.onError(e);
+            return;
+        } catch (RuntimeException e) {
+            log.log(Level.WARNING, "internal error in a " + service + " call", e);
+            out.onError(of(Status.INTERNAL, "INTERNAL", null, "internal error: " + e));
+            return;
+        }
+        if (result == null) return;
+        out.onNext(result);
+        out.onCompleted();
     }
 }

@@ -317,22 +317,7 @@ final class StepService extends CraneStepsGrpc.CraneStepsImplBase implements Aut
     }
 
     private static <T> void reply(StreamObserver<T> out, Supplier<T> call) {
-        T result;
-        try {
-            result = call.get();
-        } catch (CtldException e) {
-            out.onError(Errors.of(e));
-            return;
-        } catch (StatusRuntimeException e) {
-            out.onError(e);
-            return;
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "internal error in a step call", e);
-            out.onError(Errors.of(Status.INTERNAL, "INTERNAL", null, "internal error: " + e));
-            return;
-        }
-        out.onNext(result);
-        out.onCompleted();
+        Errors.reply(out, call, LOG, "step");
     }
 
     @Override
