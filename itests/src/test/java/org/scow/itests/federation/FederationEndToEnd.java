@@ -50,6 +50,26 @@ public class FederationEndToEnd {
     }
 
     @Test
+    public void financeStaffSeeThePeersTheySettleWithButNotTheGrants() throws Exception {
+        String password = "Fed-Finance-1234";
+        Api.Reply r = a().post("/api/v1/management/users", Map.of("userId", "fedfin", "name", "Federation finance",
+                "tenant", "default"));
+        assertTrue(r.toString(), r.status() == 201 || r.status() == 409);
+        r = a().put("/api/v1/management/users/fedfin/roles/PLATFORM_FINANCE", Map.of());
+        assertEquals(r.toString(), 200, r.status());
+        r = a().post("/api/v1/auth/users", Map.of("user", "fedfin", "password", password));
+        assertTrue(r.toString(), r.status() == 201 || r.status() == 409);
+        Api finance = new Api(FederationSuiteIT.a.url());
+        assertTrue("fedfin signs in", finance.login("fedfin", password));
+        Api.Reply peers = finance.get("/api/v1/federation/peers");
+        assertEquals(peers.toString(), 200, peers.status());
+        assertEquals("b", peers.json().path(0).path("id").asText());
+        assertEquals(200, finance.get("/api/v1/federation/settlement/statement?peer=b&from=2026-01-01T00:00:00Z"
+                + "&to=2030-01-01T00:00:00Z").status());
+        assertEquals("grants stay with the platform admin", 403, finance.get("/api/v1/federation/grants").status());
+    }
+
+    @Test
     public void aJobSubmittedAtARunsAtBUnderTheGrantAndIsAuditedOnBothSides() throws Exception {
         ensureProj();
         Api.Reply submitted = a().post("/api/v1/clusters/fedb/jobs", job("alice", "proj", "echo federated"));

@@ -78,7 +78,9 @@ public class FederationResource {
     @GET
     @Path("peers")
     @Operation(summary = "Configured peers and whether they are reachable")
-    @Allow({Role.PLATFORM_ADMIN})
+    // finance staff settle with the peers (statements per peer), so they may see who the peers are; grants and
+    // audit stay with the platform admin
+    @Allow({Role.PLATFORM_ADMIN, Role.PLATFORM_FINANCE})
     public List<PeerView> peers() {
         return peers.peers().stream().map(p -> new PeerView(p.id(), p.name(), p.url(), p.publicKey(),
                 peers.reachability(p.id()))).toList();
