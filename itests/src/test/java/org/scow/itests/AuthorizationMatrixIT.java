@@ -97,6 +97,9 @@ public class AuthorizationMatrixIT extends PlatformTestSupport {
                 "GET " + f + "/content", "PUT " + f + "/content", "POST " + f + "/mkdir", "POST " + f + "/move",
                 "POST " + f + "/copy", "POST " + f + "/uploads", "GET " + f + "/uploads/{id}",
                 "PUT " + f + "/uploads/{id}", "DELETE " + f + "/uploads/{id}", "POST " + f + "/uploads/{id}/complete");
+        // login-node desktops: the caller's own (run as their Unix user on the login node)
+        String d = c + "/desktops";
+        rule("AUTH", "GET " + d, "POST " + d, "DELETE " + d + "/{id}", "GET " + d + "/{id}/connect");
         // interactive apps: the caller's own sessions (acting as their Unix user); admins see and end everyone's
         String a = v1 + "/app-sessions";
         rule("AUTH", "GET " + v1 + "/apps", "GET " + v1 + "/apps/{id}/form", "POST " + a, "GET " + a,
