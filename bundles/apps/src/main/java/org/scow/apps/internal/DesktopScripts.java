@@ -134,21 +134,13 @@ final class DesktopScripts {
             done
             """;
 
-    /** The command line that runs a script with these arguments: {@code /bin/sh -s -- 'a' 'b'}. */
+    /** The command line that runs a script with these arguments: {@code /bin/sh -s -- 'a' 'b'} (the apps' quoting). */
     static String command(List<String> args) {
         StringBuilder b = new StringBuilder("/bin/sh -s --");
         for (String a : args) {
-            b.append(' ').append(quote(a));
+            b.append(' ').append(ScriptRenderer.quote(a));
         }
         return b.toString();
-    }
-
-    /** One single-quoted shell word. */
-    static String quote(String s) {
-        if (s.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("a NUL character");
-        }
-        return "'" + s.replace("'", "'\\''") + "'";
     }
 
     /** The desktops a script printed: id to its key=value pairs, in order. */
